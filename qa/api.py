@@ -1,0 +1,59 @@
+"""The public Python API: `build_index`, `retrieve`, `answer`.
+
+Thin functions over the core: they resolve settings (arguments first, then
+QA_* environment variables, then defaults) and share one embedder and one
+retriever per (model, index) across calls and threads. No logic of their own.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import answering
+from . import build
+from .chunking import ChunkSettings
+from .config import Settings, load_settings
+from .embedding import Embedder, get_embedder
+from .retrieval import Passage, Retriever, validate_k
+
+_retrievers: dict[tuple[str, str, str], Retriever] = {}
+_lock = threading.Lock()
+
+
+def _settings(**overrides: object) -> Settings:
+    return load_settings().with_overrides(**overrides)
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    return get_embedder(settings.model, settings.cache_dir)
+
+
+def retriever_for(settings: Settings) -> Retriever:
+    key = (settings.model, str(settings.cache_dir), str(Path(settings.index_dir).resolve()))
+    with _lock:
+        if key not in _retrievers:
+            _retrievers[key] = Retriever(embedder_for(settings), settings.index_dir)
+        return _retrievers[key]
+
+
+def build_index(seeds_dir: str | Path | None = None, index_dir: str | Path | None = None,
+                model: str | None = None, chunking: ChunkSettings | None = None,
+                progress: build.Progress | None = None) -> build.BuildReport:
+    """Bring the index up to date with the seeds folder (incremental, atomic)."""
+    settings = _settings(seeds_dir=seeds_dir, index_dir=index_dir, model=model)
+    return build.build_index(settings.seeds_dir, settings.index_dir, embedder_for(settings), chunking, progress)
+
+
+def retrieve(question: str, k: int = 5, index_dir: str | Path | None = None,
+             model: str | None = None) -> list[Passage]:
+    """The k best passages for `question`, best first."""
+    settings = _settings(index_dir=index_dir, model=model)
+    return [s.passage for s in retriever_for(settings).search(question, k=validate_k(k))]
+
+
+def answer(question: str, history: Sequence[dict] | None = None, index_dir: str | Path | None = None,
+           model: str | None = None, k: int = 5) -> answering.Answer:
+    """The sentence that answers `question` with its passages, or found=False."""
+    settings = _settings(index_dir=index_dir, model=model)
+    return answering.answer(retriever_for(settings), question, history=history, k=validate_k(k))

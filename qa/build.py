@@ -1,0 +1,174 @@
+"""Incremental index build: seeds folder in, new index generation out.
+
+Unchanged documents (same content hash, same model and chunking) reuse their
+stored chunks and vectors; changed and new ones are chunked and embedded;
+deleted ones are dropped. The new generation is swapped in atomically by
+`index.save`. This module does not search and does not print: skipped files
+come back in the report for the edges to show.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from . import index as store
+from .chunking import ChunkSettings, chunk_document
+from .documents import Document, SkippedFile, read_documents
+from .embedding import Embedder
+from .errors import IndexIncompatible, IndexNotFound, NoDocuments
+from .lexical import terms
+from .sentences import split_sentences
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    chunks: int
+    seconds: float
+    embedded: int  # texts (chunks + sentences) that went through the model
+    skipped: tuple[SkippedFile, ...] = ()
+    index_path: str = ""
+
+
+@dataclass(frozen=True)
+class _DocPart:
+    entry: store.DocumentEntry
+    chunks: list[store.ChunkRecord]
+    units: list[tuple[int, store.UnitRecord]]  # (chunk offset within doc, unit)
+    chunk_vectors: np.ndarray | None
+    unit_vectors: np.ndarray | None
+
+
+def _previous(index_dir: Path, model: str, chunking: dict) -> store.StoredIndex | None:
+    """The live index if its vectors can be reused by this build, else None."""
+    try:
+        prev = store.load(index_dir)
+    except (IndexNotFound, IndexIncompatible):
+        return None
+    if prev.manifest.model != model or prev.manifest.chunking != chunking:
+        return None
+    return prev
+
+
+def _reuse(prev: store.StoredIndex, source: str) -> _DocPart:
+    rows = [i for i, c in enumerate(prev.chunks) if c.source == source]
+    row_map = {row: n for n, row in enumerate(rows)}
+    unit_rows = [j for j, u in enumerate(prev.units) if u.chunk in row_map]
+    entry = next(d for d in prev.manifest.documents if d.source == source)
+    return _DocPart(
+        entry=entry,
+        chunks=[prev.chunks[i] for i in rows],
+        units=[(row_map[prev.units[j].chunk], prev.units[j]) for j in unit_rows],
+        chunk_vectors=prev.chunk_vectors[rows],
+        unit_vectors=prev.unit_vectors[unit_rows],
+    )
+
+
+def _split(doc: Document, embedder: Embedder, settings: ChunkSettings, now: str) -> _DocPart:
+    chunks = chunk_document(doc, embedder.count_tokens, settings)
+    records = [store.ChunkRecord(c.chunk_id, c.source, c.start, c.end, c.text, tuple(terms(c.text)))
+               for c in chunks]
+    units = []
+    for n, chunk in enumerate(chunks):
+        for sent in split_sentences(chunk.text):
+            units.append((n, store.UnitRecord(-1, chunk.start + sent.start, chunk.start + sent.end, sent.text)))
+    entry = store.DocumentEntry(doc.source, doc.sha256, doc.size, doc.encoding, len(records), now)
+    return _DocPart(entry, records, units, None, None)
+
+
+def _embed_missing(parts: list[_DocPart], embedder: Embedder, progress: Progress | None) -> tuple[list[_DocPart], int]:
+    """Embed chunks and sentences of new documents; identical texts are embedded once."""
+    texts: dict[str, int] = {}
+    for part in parts:
+        if part.chunk_vectors is None:
+            for text in [c.text for c in part.chunks] + [u.text for _, u in part.units]:
+                texts.setdefault(text, len(texts))
+    ordered = list(texts)
+    vectors = np.zeros((len(ordered), 0), dtype=np.float32)
+    if ordered:
+        # Length-sorted batches waste little padding; report progress per batch.
+        order = sorted(range(len(ordered)), key=lambda i: len(ordered[i]))
+        step = max(64, len(order) // 20)
+        pieces = []
+        for at in range(0, len(order), step):
+            batch = [ordered[i] for i in order[at:at + step]]
+            pieces.append(embedder.encode_passages(batch))
+            if progress:
+                progress(min(1.0, (at + len(batch)) / len(order)), f"embedded {at + len(batch)}/{len(order)} texts")
+        sorted_vectors = np.concatenate(pieces)
+        vectors = np.empty_like(sorted_vectors)
+        vectors[order] = sorted_vectors
+    done = []
+    for part in parts:
+        if part.chunk_vectors is None:
+            cv = vectors[[texts[c.text] for c in part.chunks]] if part.chunks else np.zeros((0, embedder.dimension), np.float32)
+            uv = vectors[[texts[u.text] for _, u in part.units]] if part.units else np.zeros((0, embedder.dimension), np.float32)
+            part = _DocPart(part.entry, part.chunks, part.units, cv, uv)
+        done.append(part)
+    return done, len(ordered)
+
+
+def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
+                settings: ChunkSettings | None = None, progress: Progress | None = None) -> BuildReport:
+    """Bring `index_dir` up to date with `seeds_dir`; see the module docstring."""
+    t0 = time.perf_counter()
+    settings = settings or ChunkSettings()
+    seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
+    with store.build_lock(index_dir):
+        docs, skipped = read_documents(seeds_dir)
+        if not docs:
+            detail = f" ({len(skipped)} file(s) skipped)" if skipped else ""
+            raise NoDocuments(f"no readable .txt or .md documents in {seeds_dir}{detail}")
+        chunking = settings.as_dict()
+        prev = _previous(index_dir, embedder.model_name, chunking)
+        prev_docs = {d.source: d for d in prev.manifest.documents} if prev else {}
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        parts: list[_DocPart] = []
+        added = updated = unchanged = 0
+        for doc in docs:
+            old = prev_docs.get(doc.source)
+            if prev is not None and old is not None and old.sha256 == doc.sha256:
+                parts.append(_reuse(prev, doc.source))
+                unchanged += 1
+            else:
+                parts.append(_split(doc, embedder, settings, now))
+                added += old is None
+                updated += old is not None
+        removed = len(set(prev_docs) - {d.source for d in docs})
+        if prev is not None and not (added or updated or removed):
+            # Nothing changed: keep the live generation instead of rewriting it.
+            return BuildReport(0, 0, 0, unchanged, len(prev.chunks), time.perf_counter() - t0,
+                               0, tuple(skipped), str(prev.path))
+        parts, embedded = _embed_missing(parts, embedder, progress)
+
+        chunks: list[store.ChunkRecord] = []
+        units: list[store.UnitRecord] = []
+        for part in parts:
+            base = len(chunks)
+            chunks.extend(part.chunks)
+            units.extend(store.UnitRecord(base + n, u.start, u.end, u.text) for n, u in part.units)
+        dim = embedder.dimension
+        manifest = store.Manifest(
+            format_version=store.FORMAT_VERSION, model=embedder.model_name, dimension=dim,
+            chunking=chunking, documents=tuple(p.entry for p in parts), built_at=now,
+            generation=store.next_generation(index_dir))
+        path = store.save(
+            index_dir, manifest, tuple(chunks), tuple(units),
+            _stack([p.chunk_vectors for p in parts], dim), _stack([p.unit_vectors for p in parts], dim))
+    return BuildReport(added, updated, removed, unchanged, len(chunks), time.perf_counter() - t0,
+                       embedded, tuple(skipped), str(path))
+
+
+def _stack(arrays: list[np.ndarray | None], dim: int) -> np.ndarray:
+    present = [a for a in arrays if a is not None and len(a)]
+    return np.concatenate(present).astype(np.float32) if present else np.zeros((0, dim), np.float32)

@@ -1,0 +1,133 @@
+"""Command line: `qa build | ask | serve | eval | prepare-model`.
+
+Each command parses its arguments, makes one library call and prints the
+result. Domain errors become one line on stderr and exit code 2; nothing here
+retrieves, scores or formats answers beyond printing them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from .config import apply_offline_env, load_settings
+from .errors import QAError
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .api import build_index
+
+    report = build_index(seeds_dir=args.seeds, index_dir=args.index, model=args.model)
+    for skip in report.skipped:
+        print(f"warning: skipped {skip.source}: {skip.reason}", file=sys.stderr)
+    print(f"index {report.index_path}: {report.added} added, {report.updated} updated, "
+          f"{report.removed} removed, {report.unchanged} unchanged; {report.chunks} chunks, "
+          f"{report.embedded} texts embedded in {report.seconds:.1f} s")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from .api import answer
+
+    ans = answer(args.question, index_dir=args.index, model=args.model, k=args.k)
+    if args.json:
+        data = asdict(ans)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(ans.text)
+    for n, p in enumerate(ans.passages, 1):
+        print(f"\n[{n}] {p.source} {p.start}-{p.end} (score {p.score:.3f})\n{p.text}")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import app
+
+    app.main(host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .api import embedder_for
+    from .evaluate import evaluate
+
+    settings = load_settings().with_overrides(model=args.model)
+    report = evaluate(Path(args.contexts), embedder_for(settings), Path(args.questions) if args.questions else None,
+                      k=args.k, limit=args.limit)
+    if args.json:
+        print(json.dumps(report.to_json(with_scores=args.scores), indent=2))
+        return 0
+    print(f"questions            {report.questions}")
+    print(f"passage R@1          {report.recall_at_1:.3f}")
+    print(f"passage R@5          {report.recall_at_5:.3f}")
+    print(f"passage MRR@10       {report.mrr_at_10:.3f}")
+    print(f"quote accuracy       {report.quote_accuracy:.3f}")
+    print(f"answered correctly   {report.answered_correctly:.3f}")
+    print(f"unanswerable refused {report.unanswerable_refused:.3f}")
+    print(f"answerable refused   {report.answerable_refused:.3f}")
+    print(f"latency p50/p95 ms   {report.latency_p50_ms:.1f} / {report.latency_p95_ms:.1f}")
+    print(f"index build s        {report.build_seconds:.1f}")
+    return 0
+
+
+def _cmd_prepare(args: argparse.Namespace) -> int:
+    from .api import embedder_for
+
+    settings = load_settings().with_overrides(model=args.model)
+    embedder = embedder_for(settings).warm_up()
+    print(f"model {settings.model} ready (dimension {embedder.dimension})")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qa", description="Question answering over a folder of news documents.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build or update the index from the seeds folder")
+    b.add_argument("--seeds", default=None, help="seeds folder (default: seeds, or QA_SEEDS_DIR)")
+    b.add_argument("--index", default=None, help="index folder (default: index, or QA_INDEX_DIR)")
+    b.add_argument("--model", default=None, help="sentence-transformers model (default: multilingual-e5-small)")
+    b.set_defaults(func=_cmd_build)
+    a = sub.add_parser("ask", help="answer a question from the index")
+    a.add_argument("question")
+    a.add_argument("--k", type=int, default=5, help="passages to return (1-100)")
+    a.add_argument("--index", default=None)
+    a.add_argument("--model", default=None)
+    a.add_argument("--json", action="store_true", help="print the answer and its passages as JSON")
+    a.set_defaults(func=_cmd_ask)
+    s = sub.add_parser("serve", help="serve the web chat")
+    s.add_argument("--host", default=None, help="default 127.0.0.1 (or QA_HOST)")
+    s.add_argument("--port", type=int, default=None, help="default 7860 (or QA_PORT)")
+    s.set_defaults(func=_cmd_serve)
+    e = sub.add_parser("eval", help="measure retrieval and answers on SQuAD-format data")
+    e.add_argument("contexts", help="SQuAD-format JSON whose contexts are indexed")
+    e.add_argument("--questions", default=None, help="parallel SQuAD JSON whose questions (same ids) are asked")
+    e.add_argument("--k", type=int, default=5)
+    e.add_argument("--limit", type=int, default=None, help="evaluate a spread sample of N questions")
+    e.add_argument("--model", default=None)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--scores", action="store_true", help="with --json: include per-question confidences")
+    e.set_defaults(func=_cmd_eval)
+    m = sub.add_parser("prepare-model", help="convert/load the embedding model into the cache")
+    m.add_argument("--model", default=None)
+    m.set_defaults(func=_cmd_prepare)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    apply_offline_env()
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except QAError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

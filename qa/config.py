@@ -1,0 +1,85 @@
+"""Settings: the one module that reads environment variables.
+
+Everything else receives a `Settings` (or explicit keyword arguments); no
+other module looks at `os.environ`. Values are validated here, naming the bad
+value, so that errors surface at start-up rather than mid-request.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import InvalidArgument
+
+DEFAULT_MODEL = "multilingual-e5-small"
+
+# Offline by policy: no model hub, no analytics. Set before gradio or
+# huggingface_hub are imported anywhere in the process.
+OFFLINE_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+}
+
+
+def apply_offline_env() -> None:
+    """Force the offline switches unless the user set them explicitly."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidArgument(f"{name}={raw!r} is not an integer") from None
+    if not low <= value <= high:
+        raise InvalidArgument(f"{name}={value} is outside {low}..{high}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    seeds_dir: Path = Path("seeds")
+    index_dir: Path = Path("index")
+    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "qa")
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: tuple[str, str] | None = None
+    k: int = 5
+
+    def with_overrides(self, **overrides: object) -> "Settings":
+        """A copy with the non-None overrides applied (per-call arguments)."""
+        clean = {key: value for key, value in overrides.items() if value is not None}
+        for key in ("seeds_dir", "index_dir", "cache_dir"):
+            if key in clean:
+                clean[key] = Path(clean[key])  # type: ignore[arg-type]
+        return replace(self, **clean)  # type: ignore[arg-type]
+
+
+def load_settings() -> Settings:
+    """Settings from the environment (QA_*), with defaults for the rest."""
+    auth = None
+    raw_auth = os.environ.get("QA_AUTH", "")
+    if raw_auth:
+        user, sep, password = raw_auth.partition(":")
+        if not sep or not user or not password:
+            raise InvalidArgument("QA_AUTH must look like user:password")
+        auth = (user, password)
+    cache = os.environ.get("QA_CACHE_DIR")
+    return Settings(
+        model=os.environ.get("QA_MODEL") or DEFAULT_MODEL,
+        seeds_dir=Path(os.environ.get("QA_SEEDS_DIR") or "seeds"),
+        index_dir=Path(os.environ.get("QA_INDEX_DIR") or "index"),
+        cache_dir=Path(cache) if cache else Path.home() / ".cache" / "qa",
+        host=os.environ.get("QA_HOST") or "127.0.0.1",
+        port=_int("QA_PORT", 7860, 1, 65535),
+        auth=auth,
+        k=_int("QA_K", 5, 1, 50),
+    )

@@ -1,0 +1,140 @@
+"""`qa eval`: retrieval and answer quality on SQuAD-format data (e.g. XQuAD).
+
+Each article becomes one document in a temporary seeds folder, indexed with
+the normal build. Every question is answered twice: against the full index
+(answerable) and with its own article hidden (unanswerable, the
+"index without its own article" protocol of ../shared/eval/README.md). A
+passage or quote is correct when, after `lexical.normalize`, it contains a
+gold answer of the contexts file. This module computes and returns figures;
+printing is the CLI's job.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import answering
+from .build import build_index
+from .embedding import Embedder
+from .errors import InvalidArgument
+from .lexical import normalize
+from .retrieval import Retriever
+
+
+@dataclass(frozen=True)
+class Question:
+    qid: str
+    article: int
+    text: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    questions: int
+    recall_at_1: float
+    recall_at_5: float
+    mrr_at_10: float
+    quote_accuracy: float
+    answered_correctly: float  # found and the quote holds the answer
+    unanswerable_refused: float
+    answerable_refused: float
+    latency_p50_ms: float
+    latency_p95_ms: float
+    build_seconds: float
+    threshold: float
+    # Per question confidence with and without its article, for calibrating the threshold.
+    answerable_scores: tuple[float, ...] = field(default=(), repr=False)
+    unanswerable_scores: tuple[float, ...] = field(default=(), repr=False)
+
+    def to_json(self, with_scores: bool = False) -> dict:
+        data = asdict(self)
+        if not with_scores:
+            data.pop("answerable_scores")
+            data.pop("unanswerable_scores")
+        return data
+
+
+def load_squad(contexts: Path, questions: Path | None = None) -> tuple[list[str], list[Question]]:
+    """Articles (paragraphs joined by blank lines) and questions with gold answers."""
+    try:
+        data = json.loads(Path(contexts).read_text(encoding="utf-8"))["data"]
+        asked = {}
+        if questions is not None:
+            for article in json.loads(Path(questions).read_text(encoding="utf-8"))["data"]:
+                for para in article["paragraphs"]:
+                    asked.update({qa["id"]: qa["question"] for qa in para["qas"]})
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidArgument(f"cannot read SQuAD-format data: {exc}") from exc
+    articles, items = [], []
+    for a, article in enumerate(data):
+        articles.append("\n\n".join(p["context"].strip() for p in article["paragraphs"]))
+        for para in article["paragraphs"]:
+            for qa in para["qas"]:
+                golds = tuple(dict.fromkeys(ans["text"] for ans in qa["answers"]))
+                items.append(Question(qa["id"], a, asked.get(qa["id"], qa["question"]), golds))
+    return articles, items
+
+
+def _contains(text: str, golds: tuple[str, ...]) -> bool:
+    norm = normalize(text)
+    return any(normalize(g).strip() and normalize(g).strip() in norm for g in golds)
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, k: int = 5,
+             limit: int | None = None, work_dir: Path | None = None) -> EvalReport:
+    articles, items = load_squad(contexts, questions)
+    if limit:
+        # Spread a limited run over all articles rather than the first few.
+        step = max(1, len(items) // limit)
+        items = items[::step][:limit]
+    with tempfile.TemporaryDirectory(prefix="qa-eval-", dir=work_dir) as tmp:
+        seeds, index_dir = Path(tmp) / "seeds", Path(tmp) / "index"
+        seeds.mkdir()
+        names = []
+        for a, text in enumerate(articles):
+            name = f"article_{a:03d}.txt"
+            (seeds / name).write_text(text, encoding="utf-8")
+            names.append(name)
+        report = build_index(seeds, index_dir, embedder)
+        retriever = Retriever(embedder, index_dir)
+        retriever.search("warm up", k=1)
+
+        r1 = r5 = mrr = quote_ok = answered_ok = refused_ans = refused_unans = 0.0
+        latencies = []
+        ans_scores, unans_scores = [], []
+        for item in items:
+            t0 = time.perf_counter()
+            sel = answering.select(retriever, item.text, k=max(k, 10))
+            latencies.append((time.perf_counter() - t0) * 1000)
+            hits = [_contains(s.passage.text, item.answers) for s in sel.ranked[:10]]
+            r1 += any(hits[:1])
+            r5 += any(hits[:5])
+            mrr += next((1 / (i + 1) for i, h in enumerate(hits) if h), 0.0)
+            good_quote = _contains(sel.quote, item.answers)
+            quote_ok += good_quote
+            ans_scores.append(float(sel.score))
+            found = sel.score >= answering.FOUND_THRESHOLD
+            answered_ok += found and good_quote
+            refused_ans += not found
+            hidden = answering.select(retriever, item.text, k=k, exclude=frozenset({names[item.article]}))
+            unans_scores.append(float(hidden.score))
+            refused_unans += hidden.score < answering.FOUND_THRESHOLD
+    n = max(1, len(items))
+    return EvalReport(
+        questions=len(items), recall_at_1=r1 / n, recall_at_5=r5 / n, mrr_at_10=mrr / n,
+        quote_accuracy=quote_ok / n, answered_correctly=answered_ok / n,
+        unanswerable_refused=refused_unans / n, answerable_refused=refused_ans / n,
+        latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
+        latency_p95_ms=_pct(latencies, 0.95), build_seconds=report.seconds,
+        threshold=answering.FOUND_THRESHOLD,
+        answerable_scores=tuple(ans_scores), unanswerable_scores=tuple(unans_scores))

@@ -1,0 +1,225 @@
+"""The on-disk index: a directory of plain files, replaced atomically.
+
+Layout of `index/`:
+    CURRENT              name of the live generation (replaced with os.replace)
+    .lock                flock held by a build
+    gen-<n>/manifest.json   format, model, dimension, chunking, documents
+    gen-<n>/chunks.jsonl    one chunk record per vector row
+    gen-<n>/units.jsonl     sentence units (for quotes and fine-grained scores)
+    gen-<n>/chunk_vectors.npy, unit_vectors.npy   float32, L2-normalized
+
+A build writes a complete new generation, fsyncs it, then swaps CURRENT; a
+crash at any point leaves the previous generation live. FAISS indexes are
+built in memory at load time (they are derived data). This module does not
+embed, chunk or score.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import BuildLocked, IndexIncompatible, IndexNotFound
+
+FORMAT_VERSION = 1
+REBUILD_HINT = "rebuild it with `qa build` (or `make run`)"
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    chunk_id: str
+    source: str
+    start: int
+    end: int
+    text: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """A sentence (or short sentence window) inside a chunk, in document offsets."""
+    chunk: int  # row of its chunk
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    source: str
+    sha256: str
+    size: int
+    encoding: str
+    chunks: int
+    added: str  # ISO time the current version was first indexed
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    model: str
+    dimension: int
+    chunking: dict
+    documents: tuple[DocumentEntry, ...]
+    built_at: str
+    generation: int
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["documents"] = [asdict(d) for d in self.documents]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Manifest":
+        docs = tuple(DocumentEntry(**d) for d in data["documents"])
+        return cls(**{**data, "documents": docs})
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    path: Path
+    manifest: Manifest
+    chunks: tuple[ChunkRecord, ...]
+    units: tuple[UnitRecord, ...]
+    chunk_vectors: np.ndarray
+    unit_vectors: np.ndarray
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    pointer = index_dir / "CURRENT"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = index_dir / name
+    return gen if name.startswith("gen-") and gen.is_dir() else None
+
+
+def load(index_dir: Path, model: str | None = None) -> StoredIndex:
+    """Load the live generation; refuse one built by another model or format."""
+    gen = current_generation(Path(index_dir))
+    if gen is None:
+        raise IndexNotFound(f"no index in {index_dir}: build it with `qa build` (or `make run`)")
+    manifest = Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexIncompatible(
+            f"index in {index_dir} has format {manifest.format_version}, this qa reads {FORMAT_VERSION}: {REBUILD_HINT}")
+    if model is not None and manifest.model != model:
+        raise IndexIncompatible(
+            f"index in {index_dir} was built with model {manifest.model!r}, not {model!r}: {REBUILD_HINT}")
+    chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"])}) for r in _read_jsonl(gen / "chunks.jsonl"))
+    units = tuple(UnitRecord(**r) for r in _read_jsonl(gen / "units.jsonl"))
+    chunk_vectors = np.load(gen / "chunk_vectors.npy", mmap_mode=None)
+    unit_vectors = np.load(gen / "unit_vectors.npy", mmap_mode=None)
+    if len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(units):
+        raise IndexIncompatible(f"index in {gen} is inconsistent (rows differ from records): {REBUILD_HINT}")
+    return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors)
+
+
+def _read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with path.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _jsonl(records: tuple) -> bytes:
+    return "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(array, dtype=np.float32))
+    return buf.getvalue()
+
+
+def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], units: tuple[UnitRecord, ...],
+         chunk_vectors: np.ndarray, unit_vectors: np.ndarray) -> Path:
+    """Write a new generation and make it live; older generations but one are removed."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    gen = index_dir / f"gen-{manifest.generation:06d}"
+    tmp = index_dir / f".tmp-{gen.name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    _fsync_write(tmp / "chunks.jsonl", _jsonl(chunks))
+    _fsync_write(tmp / "units.jsonl", _jsonl(units))
+    _fsync_write(tmp / "chunk_vectors.npy", _npy_bytes(chunk_vectors))
+    _fsync_write(tmp / "unit_vectors.npy", _npy_bytes(unit_vectors))
+    # The manifest goes last: a generation without one is never pointed to.
+    _fsync_write(tmp / "manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
+    shutil.rmtree(gen, ignore_errors=True)
+    os.rename(tmp, gen)
+    pointer_tmp = index_dir / f".CURRENT-{os.getpid()}"
+    _fsync_write(pointer_tmp, gen.name.encode())
+    os.replace(pointer_tmp, index_dir / "CURRENT")
+    _fsync_dir(index_dir)
+    _collect_garbage(index_dir, keep={gen.name})
+    return gen
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _collect_garbage(index_dir: Path, keep: set[str]) -> None:
+    """Drop old generations, keeping the newest previous one for readers mid-load."""
+    gens = sorted(p for p in index_dir.glob("gen-*") if p.is_dir() and p.name not in keep)
+    for old in gens[:-1]:
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in index_dir.glob(".tmp-gen-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def next_generation(index_dir: Path) -> int:
+    numbers = [int(p.name[4:]) for p in Path(index_dir).glob("gen-*") if p.name[4:].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
+    """Serialize builds across processes with flock on index/.lock."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("a") as fh:
+        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fh.fileno(), flags)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is running on {index_dir}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

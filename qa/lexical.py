@@ -1,0 +1,90 @@
+"""Lexical side of retrieval: one text normalization and BM25 (bm25s) over it.
+
+`normalize` is used for documents, queries and answer matching alike, so that
+"أحمد"/"احمد", "مدرسة"/"مدرسه", "٢٠١٦"/"2016" and "Turkey"/"turkey" meet.
+`terms` adds light Arabic affix stripping (measured in docs/quality.md).
+This module does not fuse scores with the dense side; `retrieval.py` does.
+
+>>> normalize("أَعلنت الوزارةُ ٢٠١٦")
+'اعلنت الوزاره 2016'
+>>> terms("والحكومة التركية")
+['حكوم', 'ترك']
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_CHAR_MAP = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه", "ک": "ك",
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+})
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_ARABIC = re.compile("[\u0600-\u06ff]")
+# Light stemming in the spirit of Larkey's light10: longest first, keep >= 2 letters.
+_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
+_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ان", "ها", "ية", "يه", "ه", "ي")
+
+
+def normalize(text: str) -> str:
+    """Canonical form for matching: NFKC, no diacritics/tatweel, unified letters and digits, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIACRITICS.sub("", text)
+    return text.translate(_CHAR_MAP).casefold()
+
+
+def stem(token: str) -> str:
+    if not _ARABIC.match(token):
+        return token
+    for prefix in _PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+            token = token[len(prefix):]
+            break
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[: -len(suffix)]
+            break
+    return token
+
+
+def terms(text: str) -> list[str]:
+    """Index terms of `text`: normalized word tokens, Arabic ones light-stemmed."""
+    return [stem(tok) for tok in _TOKEN.findall(normalize(text))]
+
+
+class LexicalIndex:
+    """BM25 over pre-computed term lists; rebuilt from stored terms in well under a second per 10k chunks."""
+
+    def __init__(self, term_lists: Sequence[Sequence[str]]) -> None:
+        import bm25s
+
+        self.size = len(term_lists)
+        self.vocabulary: frozenset[str] = frozenset(t for ts in term_lists for t in ts)
+        self._bm25 = bm25s.BM25()
+        if self.size:
+            # bm25s needs at least one token per document to build its matrix.
+            self._bm25.index([list(ts) or [""] for ts in term_lists], show_progress=False)
+
+    def coverage(self, query_terms: Sequence[str]) -> float:
+        """Share of the query's distinct terms that occur anywhere in the corpus.
+
+        A question in another script than the documents scores ~0 here, which is
+        how fusion learns to ignore the lexical side for cross-lingual questions.
+        """
+        distinct = set(query_terms)
+        if not distinct:
+            return 0.0
+        return len(distinct & self.vocabulary) / len(distinct)
+
+    def scores(self, query_terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every chunk for the query (zeros where nothing matches)."""
+        known = [t for t in query_terms if t in self.vocabulary]
+        if not self.size or not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
