@@ -1,0 +1,81 @@
+"""Shared fixtures: a deterministic fake embedder for plumbing tests, and the
+real model + real seed article for behaviour tests (session-scoped: loaded once)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.config import apply_offline_env
+
+apply_offline_env()
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED_FILE = SEEDS / "000_f9ca097250a4c633.txt"
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+
+
+class FakeEmbedder:
+    """Bag-of-words hashed into 64 dims: same words -> similar vectors, exactly reproducible."""
+
+    model_name = "fake-bow"
+    dimension = 64
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dimension, dtype=np.float32)
+        for word in re.findall(r"\w+", text.lower()):
+            h = int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "little")
+            v[h % self.dimension] += 1.0
+        norm = np.linalg.norm(v)
+        return v / norm if norm else v
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, 64), np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._vec(text)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The model cache: QA_CACHE_DIR when set (saves the conversion), else a temp dir."""
+    env = os.environ.get("QA_CACHE_DIR")
+    return Path(env) if env else tmp_path_factory.mktemp("qa-cache")
+
+
+@pytest.fixture(scope="session")
+def real_embedder(cache_dir: Path):
+    from qa.embedding import get_embedder
+
+    return get_embedder("multilingual-e5-small", cache_dir).warm_up()
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:
+    """The real seed article indexed with the real model (built once per session)."""
+    from qa.build import build_index
+
+    base = tmp_path_factory.mktemp("seed-index")
+    seeds = base / "seeds"
+    seeds.mkdir()
+    shutil.copy2(SEED_FILE, seeds / SEED_FILE.name)
+    build_index(seeds, base / "index", real_embedder)
+    return base / "index"

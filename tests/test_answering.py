@@ -1,0 +1,43 @@
+"""Answers: language, follow-ups, abstention, and the headline question end to end."""
+import pytest
+
+from qa.answering import answer, contextual_query, language_of
+from qa.retrieval import Retriever
+from test_retrieval import has_turkish_ground
+
+
+def test_language_of():
+    assert language_of("من اقترح عملية برية؟") == "ar"
+    assert language_of("Who proposed a ground operation?") == "en"
+    assert language_of("¿Quién propuso una operación terrestre?") == "en"
+    assert language_of("?!") == "en"
+
+
+def test_follow_up_borrows_the_previous_user_turn():
+    history = [{"role": "user", "content": "Who proposed a ground operation?"},
+               {"role": "assistant", "content": "Turkey [1]"}]
+    assert contextual_query("and who opposed it?", history) == "Who proposed a ground operation? and who opposed it?"
+    assert contextual_query("متى حدث ذلك؟", history).startswith("Who proposed")
+    long_q = "What did the Russian foreign ministry announce about the Security Council meeting?"
+    assert contextual_query(long_q, history) == long_q
+    assert contextual_query("and then?", None) == "and then?"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Who proposed a ground operation?", "من اقترح عملية برية؟"])
+def test_headline_answer_quotes_a_turkish_ground_operation_sentence(seed_index, real_embedder, question):
+    ans = answer(Retriever(real_embedder, seed_index), question)
+    assert ans.found, ans
+    assert has_turkish_ground(ans.quote), ans.quote
+    assert ans.quote in ans.passages[ans.citation - 1].text
+    assert f"[{ans.citation}]" in ans.text and "000_f9ca097250a4c633.txt" in ans.text
+    assert len(ans.quote) <= 400
+
+
+@pytest.mark.slow
+def test_question_the_article_does_not_answer_is_refused_in_its_language(seed_index, real_embedder):
+    retriever = Retriever(real_embedder, seed_index)
+    en = answer(retriever, "What is the recipe for chocolate cake?")
+    assert not en.found and en.quote == "" and "could not find" in en.text and en.passages
+    ar = answer(retriever, "ما هي وصفة كعكة الشوكولاتة؟")
+    assert not ar.found and "لم أجد" in ar.text

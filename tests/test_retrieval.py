@@ -1,0 +1,56 @@
+"""Retrieval: plumbing with the fake embedder, behaviour with the real model and seed article."""
+from pathlib import Path
+
+import pytest
+
+from qa.build import build_index
+from qa.errors import InvalidArgument
+from qa.retrieval import Retriever, validate_k, validate_question
+
+# The sentences of the seed article in which Turkey proposes a ground operation.
+TURKISH_GROUND = (
+    "طرحت تركيا احتمال قيامها بعملية عسكرية برية",
+    "وكانت تركيا دعت الثلاثاء الي تدخل عسكري بري",
+    "نريد عملية برية مع حلفائنا الدوليين",
+    "وكانت تركيا اعلنت السبت الماضي انه يمكن ان تتدخل بريا",
+)
+
+
+def has_turkish_ground(text: str) -> bool:
+    return any(s in text for s in TURKISH_GROUND)
+
+
+def test_question_and_k_validation_names_the_bad_value():
+    with pytest.raises(InvalidArgument, match="empty"):
+        validate_question("  \n\t ")
+    with pytest.raises(InvalidArgument, match="string"):
+        validate_question(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="k=0"):
+        validate_k(0)
+    assert validate_question("a\x00b\x07 c") == "ab c"
+    assert len(validate_question("x" * 100_000)) <= 2000
+
+
+def test_fake_retrieval_ranks_by_words_and_swaps_in_new_builds(tmp_path: Path, fake_embedder):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Turkey proposed a ground operation.", encoding="utf-8")
+    (seeds / "b.txt").write_text("Paris weather is mild.", encoding="utf-8")
+    build_index(seeds, tmp_path / "index", fake_embedder)
+    retriever = Retriever(fake_embedder, tmp_path / "index")
+    assert retriever.search("ground operation", k=1)[0].passage.source == "a.txt"
+    first_gen = retriever.index().generation
+    (seeds / "c.txt").write_text("Elections were held in Egypt.", encoding="utf-8")
+    build_index(seeds, tmp_path / "index", fake_embedder)
+    hit = retriever.search("elections Egypt", k=1)[0]
+    assert hit.passage.source == "c.txt" and retriever.index().generation != first_gen
+    assert [h.passage.source for h in retriever.search("ground", k=3, exclude=frozenset({"a.txt"}))] \
+        and all(h.passage.source != "a.txt" for h in retriever.search("ground", k=3, exclude=frozenset({"a.txt"})))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Who proposed a ground operation?", "من اقترح عملية برية؟"])
+def test_headline_question_finds_a_turkish_ground_operation_sentence(seed_index, real_embedder, question):
+    hits = Retriever(real_embedder, seed_index).search(question, k=3)
+    assert any(has_turkish_ground(h.passage.text) for h in hits), [h.passage.text[:80] for h in hits]
+    assert hits == sorted(hits, key=lambda h: -h.passage.score)
