@@ -1,14 +1,16 @@
-"""From ranked passages to an answer: the sentence that answers, or an honest "not found".
+"""From ranked passages to an answer: the sentence(s) that answer, or an honest "not found".
 
-Sentence choice uses the passage and the sentence together: a sentence scores
-by its own cosine to the question, the score of the passage around it, and
-its lexical overlap with the question. Abstention compares the best
-sentence's evidence with a threshold calibrated on answerable vs unanswerable
-questions (docs/quality.md). Follow-up questions borrow the previous user
-turn for retrieval. This module does not render HTML; the chat does.
+A sentence of the top passages scores by its dense and sparse similarity to
+the question, its word overlap with it and the score of its passage; the quote
+is that sentence joined with its better neighbour when both fit in 400
+characters (docs/quality.md measures the gain). Whether the documents answer
+at all is a logistic model over a few evidence features, calibrated on
+answerable vs generated unanswerable questions (benchmarks/calibrate_abstention.py).
+Follow-ups borrow the previous user turn. This module renders no HTML.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,26 +18,29 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .lexical import terms
-from .retrieval import Passage, Retriever, Scored, validate_question
+from .retrieval import LoadedIndex, Passage, Retriever, Search, validate_question
 
-# Calibrated with `qa eval` on generated unanswerable questions (docs/quality.md).
-FOUND_THRESHOLD = 1.55
 QUOTE_MAX_CHARS = 400
-SHORT_SENTENCE_CHARS = 80
+OVERLAP_WEIGHT = 0.3
+QUOTE_PASSAGES = 3  # sentences are picked from the best few passages only
+EVIDENCE_PASSAGES = 10
 FOLLOW_UP_MAX_WORDS = 6
+# Logistic abstention model, fitted by benchmarks/calibrate_abstention.py (docs/quality.md).
+FEATURES = ("sentence_dense", "sentence_sparse", "sentence_z", "chunk_dense", "chunk_sparse",
+            "coverage", "rare_terms_found", "rare_terms_missing")
+COEFFICIENTS = (2.842, 1.559, 1.56, 3.909, 3.215, -0.462, 2.673, -3.135)
+INTERCEPT = -13.72
+FOUND_THRESHOLD = 0.5  # probability that the documents answer
+
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _FOLLOW_UP_START = re.compile(r"^(and|but|what about|how about|so|then|و|ف|ثم|وماذا|ماذا عن)\b", re.IGNORECASE)
 
 MESSAGES = {
-    "en": {
-        "not_found": "I could not find an answer to this in the documents. The closest passages are listed below.",
-        "source": "Source",
-    },
-    "ar": {
-        "not_found": "لم أجد إجابة عن هذا السؤال في المستندات. أقرب المقاطع مدرجة أدناه.",
-        "source": "المصدر",
-    },
+    "en": {"not_found": "I could not find an answer to this in the documents. The closest passages are listed below.",
+           "source": "Source"},
+    "ar": {"not_found": "لم أجد إجابة عن هذا السؤال في المستندات. أقرب المقاطع مدرجة أدناه.",
+           "source": "المصدر"},
 }
 
 
@@ -49,9 +54,21 @@ class Answer:
     quote_start: int = -1  # offsets of the quote in its source document
     quote_end: int = -1
     citation: int = 0  # 1-based index into passages, 0 when not found
-    confidence: float = 0.0
+    confidence: float = 0.0  # probability that the documents answer the question
     language: str = "en"
     query: str = field(default="", repr=False)  # what retrieval actually searched
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The best candidate answer before the found/not-found decision."""
+    search: Search
+    rank: int  # index into search.ranked of the passage holding the quote, -1 if none
+    quote: str
+    start: int
+    end: int
+    confidence: float
+    features: dict[str, float] = field(default_factory=dict)
 
 
 def language_of(text: str) -> str:
@@ -71,81 +88,94 @@ def contextual_query(question: str, history: Sequence[dict] | None) -> str:
     previous = [p for p in previous if isinstance(p, str) and p.strip()]
     if not previous:
         return question
-    short = len(question.split()) <= FOLLOW_UP_MAX_WORDS
-    if short or _FOLLOW_UP_START.match(question.strip()):
+    if len(question.split()) <= FOLLOW_UP_MAX_WORDS or _FOLLOW_UP_START.match(question.strip()):
         return f"{previous[-1].strip()} {question}"
     return question
 
 
-def _quote_span(idx, unit_row: int) -> tuple[int, int, str]:
-    """The best sentence, joined with its neighbour when it is too short to stand alone."""
-    unit = idx.units[unit_row]
-    siblings = idx.units_of[unit.chunk]
-    pos = siblings.index(unit_row)
-    start, end = unit.start, unit.end
-    if end - start < SHORT_SENTENCE_CHARS and pos + 1 < len(siblings):
-        nxt = idx.units[siblings[pos + 1]]
-        if nxt.end - start <= QUOTE_MAX_CHARS:
-            end = nxt.end
-    chunk = idx.chunks[unit.chunk]
-    text = chunk.text[start - chunk.start:end - chunk.start]
-    return start, end, text
-
-
-def _best_sentence(retriever: Retriever, query: str, ranked: list[Scored]) -> tuple[int, int, float]:
-    """(rank in `ranked`, unit row, score) of the sentence that best answers."""
-    idx = retriever.index()
-    qvec = retriever.embedder.encode_query(query)
-    qterms = set(terms(query))
-    best = (0, -1, -np.inf)
-    for rank, item in enumerate(ranked[:3]):
-        unit_rows = idx.units_of[item.row]
-        if not unit_rows:
+def _quote(idx: LoadedIndex, search: Search) -> tuple[int, list[int]]:
+    """(rank of the passage, unit rows of the quote) for the best sentence and its better neighbour."""
+    qset = set(search.terms)
+    best: tuple[float, int, list[int]] = (-math.inf, -1, [])
+    for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):
+        rows = idx.units_of[item.row]
+        if not rows:
             continue
-        sims = idx.unit_vectors[unit_rows] @ qvec
-        for j, row in enumerate(unit_rows):
-            overlap = len(qterms & set(terms(idx.units[row].text))) / max(1, len(qterms))
-            score = float(sims[j]) + item.dense + 0.2 * overlap
-            if score > best[2]:
-                best = (rank, row, score)
-    return best
+        dense, sparse = idx.unit_scores(search.vectors, np.asarray(rows))
+        overlap = np.array([len(qset & set(terms(idx.units[j].text))) / max(1, len(qset)) for j in rows])
+        own = dense + sparse + OVERLAP_WEIGHT * overlap
+        for i, j in enumerate(rows):
+            if own[i] + item.dense <= best[0]:
+                continue
+            chosen = [j]
+            neighbours = [(own[i + d], rows[i + d]) for d in (-1, 1) if 0 <= i + d < len(rows)]
+            fitting = [(s, n) for s, n in neighbours
+                       if max(idx.units[n].end, idx.units[j].end) - min(idx.units[n].start, idx.units[j].start)
+                       <= QUOTE_MAX_CHARS]
+            if fitting:
+                chosen = sorted([j, max(fitting)[1]])
+            best = (own[i] + item.dense, rank, chosen)
+    return best[1], best[2]
 
 
-@dataclass(frozen=True)
-class Selection:
-    """The best candidate answer before the found/not-found decision."""
-    query: str
-    ranked: tuple[Scored, ...]
-    rank: int  # index into ranked of the passage holding the quote
-    quote: str
-    start: int
-    end: int
-    score: float
+def evidence(idx: LoadedIndex, search: Search) -> dict[str, float]:
+    """The abstention model's features for this search (names in FEATURES)."""
+    rows = np.concatenate([idx.units_of[s.row] for s in search.ranked[:EVIDENCE_PASSAGES]]
+                          + [np.zeros(0, np.int64)]).astype(np.int64)
+    if not len(rows):
+        return dict.fromkeys(FEATURES, 0.0)
+    dense, sparse = idx.unit_scores(search.vectors, rows)
+    combined = dense + sparse
+    j = int(np.argmax(combined))
+    bg_dense, bg_sparse = idx.unit_scores(search.vectors, idx.background)
+    background = bg_dense + bg_sparse
+    spread = float(background.std()) if len(background) > 1 else 0.0
+    z = (float(combined[j]) - float(background.mean())) / spread if spread > 1e-6 else 0.0
+    chunk = idx.chunks[int(idx.unit_chunk[rows[j]])]
+    rare = idx.lexical.idf_share(search.terms, chunk.terms)
+    return {
+        "sentence_dense": float(dense[j]),
+        "sentence_sparse": float(sparse[j]),
+        "sentence_z": z,
+        "chunk_dense": max(s.dense for s in search.ranked),
+        "chunk_sparse": max(s.sparse for s in search.ranked),
+        "coverage": search.coverage,
+        "rare_terms_found": search.coverage * rare,
+        "rare_terms_missing": search.coverage * (1 - rare),
+    }
+
+
+def confidence(features: dict[str, float]) -> float:
+    logit = INTERCEPT + sum(c * features[name] for c, name in zip(COEFFICIENTS, FEATURES))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
 
 def select(retriever: Retriever, question: str, history: Sequence[dict] | None = None, k: int = 5,
            exclude: frozenset[str] = frozenset()) -> Selection:
-    """Retrieve and pick the best sentence; `exclude` hides documents (used to make unanswerable questions)."""
+    """Retrieve and pick the best quote; `exclude` hides documents (used to make unanswerable questions)."""
     query = contextual_query(question, history)
-    ranked = tuple(retriever.search(query, k=k, exclude=exclude))
-    if not ranked:
-        return Selection(query, ranked, -1, "", -1, -1, -np.inf)
-    rank, unit_row, score = _best_sentence(retriever, query, list(ranked))
-    if unit_row < 0:
-        return Selection(query, ranked, -1, "", -1, -1, -np.inf)
-    start, end, quote = _quote_span(retriever.index(), unit_row)
-    return Selection(query, ranked, rank, quote, start, end, score)
+    search = retriever.run(query, k=max(k, EVIDENCE_PASSAGES), exclude=exclude)
+    idx = retriever.index()
+    trimmed = Search(search.query, search.vectors, search.terms, search.coverage, search.ranked[:k])
+    rank, rows = _quote(idx, trimmed)
+    if rank < 0:
+        return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, search))
+    start, end = idx.units[rows[0]].start, idx.units[rows[-1]].end
+    chunk = idx.chunks[search.ranked[rank].row]
+    quote = chunk.text[start - chunk.start:end - chunk.start]
+    features = evidence(idx, search)
+    return Selection(trimmed, rank, quote, start, end, confidence(features), features)
 
 
 def answer(retriever: Retriever, question: str, history: Sequence[dict] | None = None, k: int = 5) -> Answer:
     question = validate_question(question)
     lang = language_of(question)
     sel = select(retriever, question, history, k)
-    passages = tuple(s.passage for s in sel.ranked)
-    if sel.rank < 0 or sel.score < FOUND_THRESHOLD:
-        return Answer(MESSAGES[lang]["not_found"], "", False, passages, confidence=float(sel.score),
-                      language=lang, query=sel.query)
-    top = sel.ranked[sel.rank].passage
+    passages = tuple(s.passage for s in sel.search.ranked)
+    if sel.rank < 0 or sel.confidence < FOUND_THRESHOLD:
+        return Answer(MESSAGES[lang]["not_found"], "", False, passages, confidence=sel.confidence,
+                      language=lang, query=sel.search.query)
+    top = passages[sel.rank]
     text = f"{sel.quote} [{sel.rank + 1}]\n\n{MESSAGES[lang]['source']}: {top.source}"
     return Answer(text, sel.quote, True, passages, top.source, sel.start, sel.end, sel.rank + 1,
-                  float(sel.score), lang, sel.query)
+                  sel.confidence, lang, sel.search.query)

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import index as store
 from .chunking import ChunkSettings, chunk_document
@@ -47,6 +48,7 @@ class _DocPart:
     units: list[tuple[int, store.UnitRecord]]  # (chunk offset within doc, unit)
     chunk_vectors: np.ndarray | None
     unit_vectors: np.ndarray | None
+    unit_sparse: sp.csr_matrix | None = None
 
 
 def _previous(index_dir: Path, model: str, chunking: dict) -> store.StoredIndex | None:
@@ -71,6 +73,7 @@ def _reuse(prev: store.StoredIndex, source: str) -> _DocPart:
         units=[(row_map[prev.units[j].chunk], prev.units[j]) for j in unit_rows],
         chunk_vectors=prev.chunk_vectors[rows],
         unit_vectors=prev.unit_vectors[unit_rows],
+        unit_sparse=prev.unit_sparse[unit_rows],
     )
 
 
@@ -87,35 +90,46 @@ def _split(doc: Document, embedder: Embedder, settings: ChunkSettings, now: str)
 
 
 def _embed_missing(parts: list[_DocPart], embedder: Embedder, progress: Progress | None) -> tuple[list[_DocPart], int]:
-    """Embed chunks and sentences of new documents; identical texts are embedded once."""
-    texts: dict[str, int] = {}
-    for part in parts:
-        if part.chunk_vectors is None:
-            for text in [c.text for c in part.chunks] + [u.text for _, u in part.units]:
-                texts.setdefault(text, len(texts))
-    ordered = list(texts)
-    vectors = np.zeros((len(ordered), 0), dtype=np.float32)
-    if ordered:
-        # Length-sorted batches waste little padding; report progress per batch.
-        order = sorted(range(len(ordered)), key=lambda i: len(ordered[i]))
-        step = max(64, len(order) // 20)
-        pieces = []
-        for at in range(0, len(order), step):
-            batch = [ordered[i] for i in order[at:at + step]]
-            pieces.append(embedder.encode_passages(batch))
+    """Embed chunks (passage prompt) and sentences (raw, dense + sparse) of new documents.
+
+    Identical texts are embedded once; progress is reported per batch.
+    """
+    chunk_texts = list(dict.fromkeys(c.text for p in parts if p.chunk_vectors is None for c in p.chunks))
+    unit_texts = list(dict.fromkeys(u.text for p in parts if p.chunk_vectors is None for _, u in p.units))
+    total = len(chunk_texts) + len(unit_texts)
+    step = 256
+    done_count = 0
+
+    def batches(texts: list[str], encode):
+        nonlocal done_count
+        outs = []
+        for at in range(0, len(texts), step):
+            outs.append(encode(texts[at:at + step]))
+            done_count += len(texts[at:at + step])
             if progress:
-                progress(min(1.0, (at + len(batch)) / len(order)), f"embedded {at + len(batch)}/{len(order)} texts")
-        sorted_vectors = np.concatenate(pieces)
-        vectors = np.empty_like(sorted_vectors)
-        vectors[order] = sorted_vectors
-    done = []
+                progress(done_count / total, f"embedded {done_count}/{total} texts")
+        return outs
+
+    dim = embedder.dimension
+    chunk_out = batches(chunk_texts, embedder.encode_passages)
+    chunk_vecs = np.concatenate(chunk_out) if chunk_out else np.zeros((0, dim), np.float32)
+    unit_out = batches(unit_texts, embedder.encode_units)
+    unit_vecs = np.concatenate([d for d, _ in unit_out]) if unit_out else np.zeros((0, dim), np.float32)
+    sparse_parts = [s for _, s in unit_out if s is not None]
+    unit_sp = sp.vstack(sparse_parts).tocsr() if sparse_parts else None
+    chunk_row = {t: i for i, t in enumerate(chunk_texts)}
+    unit_row = {t: i for i, t in enumerate(unit_texts)}
+
+    finished = []
     for part in parts:
         if part.chunk_vectors is None:
-            cv = vectors[[texts[c.text] for c in part.chunks]] if part.chunks else np.zeros((0, embedder.dimension), np.float32)
-            uv = vectors[[texts[u.text] for _, u in part.units]] if part.units else np.zeros((0, embedder.dimension), np.float32)
-            part = _DocPart(part.entry, part.chunks, part.units, cv, uv)
-        done.append(part)
-    return done, len(ordered)
+            c_rows = [chunk_row[c.text] for c in part.chunks]
+            u_rows = [unit_row[u.text] for _, u in part.units]
+            part = _DocPart(part.entry, part.chunks, part.units, chunk_vecs[c_rows].reshape(-1, dim),
+                            unit_vecs[u_rows].reshape(-1, dim),
+                            unit_sp[u_rows] if unit_sp is not None else None)
+        finished.append(part)
+    return finished, total
 
 
 def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
@@ -164,7 +178,8 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
             generation=store.next_generation(index_dir))
         path = store.save(
             index_dir, manifest, tuple(chunks), tuple(units),
-            _stack([p.chunk_vectors for p in parts], dim), _stack([p.unit_vectors for p in parts], dim))
+            _stack([p.chunk_vectors for p in parts], dim), _stack([p.unit_vectors for p in parts], dim),
+            _stack_sparse(parts, len(units)))
     return BuildReport(added, updated, removed, unchanged, len(chunks), time.perf_counter() - t0,
                        embedded, tuple(skipped), str(path))
 
@@ -172,3 +187,11 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
 def _stack(arrays: list[np.ndarray | None], dim: int) -> np.ndarray:
     present = [a for a in arrays if a is not None and len(a)]
     return np.concatenate(present).astype(np.float32) if present else np.zeros((0, dim), np.float32)
+
+
+def _stack_sparse(parts: list[_DocPart], n_units: int) -> sp.csr_matrix:
+    """All sentences' sparse rows; zero columns when a part lacks them (a model without a head)."""
+    present = [p.unit_sparse for p in parts if p.units]
+    if not present or any(m is None or m.shape[1] == 0 for m in present):
+        return sp.csr_matrix((n_units, 0), dtype=np.float32)
+    return sp.vstack(present).tocsr()

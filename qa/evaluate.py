@@ -47,15 +47,15 @@ class EvalReport:
     latency_p95_ms: float
     build_seconds: float
     threshold: float
-    # Per question confidence with and without its article, for calibrating the threshold.
-    answerable_scores: tuple[float, ...] = field(default=(), repr=False)
-    unanswerable_scores: tuple[float, ...] = field(default=(), repr=False)
+    # Per question (article, evidence features) with and without its article, for calibration.
+    answerable: tuple[tuple[int, dict], ...] = field(default=(), repr=False)
+    unanswerable: tuple[tuple[int, dict], ...] = field(default=(), repr=False)
 
     def to_json(self, with_scores: bool = False) -> dict:
         data = asdict(self)
         if not with_scores:
-            data.pop("answerable_scores")
-            data.pop("unanswerable_scores")
+            data.pop("answerable")
+            data.pop("unanswerable")
         return data
 
 
@@ -111,24 +111,24 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
 
         r1 = r5 = mrr = quote_ok = answered_ok = refused_ans = refused_unans = 0.0
         latencies = []
-        ans_scores, unans_scores = [], []
+        answerable, unanswerable = [], []
         for item in items:
             t0 = time.perf_counter()
             sel = answering.select(retriever, item.text, k=max(k, 10))
             latencies.append((time.perf_counter() - t0) * 1000)
-            hits = [_contains(s.passage.text, item.answers) for s in sel.ranked[:10]]
+            hits = [_contains(s.passage.text, item.answers) for s in sel.search.ranked[:10]]
             r1 += any(hits[:1])
             r5 += any(hits[:5])
             mrr += next((1 / (i + 1) for i, h in enumerate(hits) if h), 0.0)
             good_quote = _contains(sel.quote, item.answers)
             quote_ok += good_quote
-            ans_scores.append(float(sel.score))
-            found = sel.score >= answering.FOUND_THRESHOLD
+            answerable.append((item.article, sel.features))
+            found = sel.rank >= 0 and sel.confidence >= answering.FOUND_THRESHOLD
             answered_ok += found and good_quote
             refused_ans += not found
             hidden = answering.select(retriever, item.text, k=k, exclude=frozenset({names[item.article]}))
-            unans_scores.append(float(hidden.score))
-            refused_unans += hidden.score < answering.FOUND_THRESHOLD
+            unanswerable.append((item.article, hidden.features))
+            refused_unans += hidden.rank < 0 or hidden.confidence < answering.FOUND_THRESHOLD
     n = max(1, len(items))
     return EvalReport(
         questions=len(items), recall_at_1=r1 / n, recall_at_5=r5 / n, mrr_at_10=mrr / n,
@@ -137,4 +137,4 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
         latency_p95_ms=_pct(latencies, 0.95), build_seconds=report.seconds,
         threshold=answering.FOUND_THRESHOLD,
-        answerable_scores=tuple(ans_scores), unanswerable_scores=tuple(unans_scores))
+        answerable=tuple(answerable), unanswerable=tuple(unanswerable))

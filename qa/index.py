@@ -7,6 +7,7 @@ Layout of `index/`:
     gen-<n>/chunks.jsonl    one chunk record per vector row
     gen-<n>/units.jsonl     sentence units (for quotes and fine-grained scores)
     gen-<n>/chunk_vectors.npy, unit_vectors.npy   float32, L2-normalized
+    gen-<n>/unit_sparse.npz   sentence latent terms (scipy CSR; zero columns without a sparse head)
 
 A build writes a complete new generation, fsyncs it, then swaps CURRENT; a
 crash at any point leaves the previous generation live. FAISS indexes are
@@ -25,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from .errors import BuildLocked, IndexIncompatible, IndexNotFound
 
@@ -90,6 +92,7 @@ class StoredIndex:
     units: tuple[UnitRecord, ...]
     chunk_vectors: np.ndarray
     unit_vectors: np.ndarray
+    unit_sparse: sp.csr_matrix
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -118,9 +121,10 @@ def load(index_dir: Path, model: str | None = None) -> StoredIndex:
     units = tuple(UnitRecord(**r) for r in _read_jsonl(gen / "units.jsonl"))
     chunk_vectors = np.load(gen / "chunk_vectors.npy", mmap_mode=None)
     unit_vectors = np.load(gen / "unit_vectors.npy", mmap_mode=None)
-    if len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(units):
+    unit_sparse = sp.load_npz(gen / "unit_sparse.npz").tocsr()
+    if len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(units) or unit_sparse.shape[0] != len(units):
         raise IndexIncompatible(f"index in {gen} is inconsistent (rows differ from records): {REBUILD_HINT}")
-    return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors)
+    return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors, unit_sparse)
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
@@ -149,8 +153,16 @@ def _npy_bytes(array: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def _npz_bytes(matrix: sp.csr_matrix) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    sp.save_npz(buf, matrix.tocsr().astype(np.float32))
+    return buf.getvalue()
+
+
 def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], units: tuple[UnitRecord, ...],
-         chunk_vectors: np.ndarray, unit_vectors: np.ndarray) -> Path:
+         chunk_vectors: np.ndarray, unit_vectors: np.ndarray, unit_sparse: sp.csr_matrix | None = None) -> Path:
     """Write a new generation and make it live; older generations but one are removed."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -162,6 +174,9 @@ def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], u
     _fsync_write(tmp / "units.jsonl", _jsonl(units))
     _fsync_write(tmp / "chunk_vectors.npy", _npy_bytes(chunk_vectors))
     _fsync_write(tmp / "unit_vectors.npy", _npy_bytes(unit_vectors))
+    if unit_sparse is None:
+        unit_sparse = sp.csr_matrix((len(units), 0), dtype=np.float32)
+    _fsync_write(tmp / "unit_sparse.npz", _npz_bytes(unit_sparse))
     # The manifest goes last: a generation without one is never pointed to.
     _fsync_write(tmp / "manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
     shutil.rmtree(gen, ignore_errors=True)

