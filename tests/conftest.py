@@ -3,7 +3,6 @@ real model + real seed article for behaviour tests (session-scoped: loaded once)
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 from pathlib import Path
@@ -63,9 +62,10 @@ def fake_embedder() -> FakeEmbedder:
 
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The model cache: QA_CACHE_DIR when set (saves the conversion), else a temp dir."""
-    env = os.environ.get("QA_CACHE_DIR")
-    return Path(env) if env else tmp_path_factory.mktemp("qa-cache")
+    """The model cache users get (QA_CACHE_DIR or ~/.cache/qa): `make test` prepares it once."""
+    from qa.config import load_settings
+
+    return load_settings().cache_dir
 
 
 @pytest.fixture(scope="session")
