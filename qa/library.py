@@ -100,6 +100,12 @@ def indexed_documents(index_dir: Path) -> tuple[IndexedDocument, ...]:
     return tuple(IndexedDocument(d.source, d.chunks, d.added, d.size) for d in manifest.documents)
 
 
+def known_contents(index_dir: Path) -> dict[str, str]:
+    """sha256 -> source of every indexed document (to refuse a second copy of one)."""
+    manifest = read_manifest(index_dir)
+    return {d.sha256: d.source for d in manifest.documents} if manifest else {}
+
+
 def safe_name(name: str) -> str:
     """A plain file name for an untrusted upload name; `InvalidArgument` if none is left.
 

@@ -11,7 +11,7 @@ import pytest
 import qa.library
 from qa.build import build_index
 from qa.errors import InvalidArgument
-from qa.library import (MAX_UPLOAD_BYTES, Upload, indexed_documents, read_upload, remove_document, safe_name,
+from qa.library import (MAX_UPLOAD_BYTES, Upload, indexed_documents, known_contents, read_upload, remove_document, safe_name,
                         save_uploads, status)
 
 TEXT = "Zephyria holds its harbour festival on 3 March.\n".encode()
@@ -150,3 +150,5 @@ def test_status_and_documents_come_from_the_live_manifest(tmp_path: Path, fake_e
     assert [d.source for d in docs] == ["a.txt", "b.md"]
     assert st.chunks == sum(d.chunks for d in docs) >= 2
     assert st.built_at == docs[0].added
+    again = save_uploads(seeds, [Upload("copy.md", b"Paris weather is mild.")], known_contents(tmp_path / "index"))
+    assert again.saved == () and again.rejected[0].reason == "same content as b.md"
