@@ -156,15 +156,42 @@ class Embedder:
             if hit is not None:
                 self._query_cache.move_to_end(text)
                 return hit
-        dense, _ = self._run([text], self._prompts.get("query", ""), sparse=False)
-        sparse = self._run([text], "", sparse=True)[1] if self.has_sparse else None
-        vectors = QueryVectors(dense[0], sparse)
+        vectors = self._query_pass(text)
         vectors.dense.setflags(write=False)
         with self._cache_lock:
             self._query_cache[text] = vectors
             while len(self._query_cache) > QUERY_CACHE_SIZE:
                 self._query_cache.popitem(last=False)
         return vectors
+
+    def _query_pass(self, text: str) -> QueryVectors:
+        """Dense (prompted) and sparse (raw) query vectors from one batched forward pass.
+
+        A short query costs what streaming the weights costs, so two rows in one
+        pass take about the time of one.
+        """
+        model = self._get()
+        prompt = self._prompts.get("query", "")
+        if not self.has_sparse:
+            dense, _ = self._run([text], prompt, sparse=False)
+            return QueryVectors(dense[0], None)
+        prompted = model.preprocess([text], prompt=prompt or None)
+        raw = model.preprocess([text])
+        width = max(prompted["input_ids"].shape[1], raw["input_ids"].shape[1])
+        pad = model.tokenizer.pad_token_id or 0
+
+        def widen(t: torch.Tensor, value: int) -> torch.Tensor:
+            return torch.nn.functional.pad(t, (0, width - t.shape[1]), value=value)
+
+        feats = dict(prompted)
+        feats["input_ids"] = torch.cat([widen(prompted["input_ids"], pad), widen(raw["input_ids"], pad)])
+        feats["attention_mask"] = torch.cat([widen(prompted["attention_mask"], 0), widen(raw["attention_mask"], 0)])
+        with torch.inference_mode():
+            out = model(feats)
+        dense = torch.nn.functional.normalize(out["sentence_embedding"][0].float(), dim=-1).numpy()
+        length = int(raw["attention_mask"].sum())
+        sparse = self._sparse.encode([out["token_embeddings"][1, 1:length - 1]])
+        return QueryVectors(np.ascontiguousarray(dense, dtype=np.float32), sparse)
 
     def _run(self, texts: list[str], prefix: str, sparse: bool,
              pooled_raw: bool = False) -> tuple[np.ndarray, sp.csr_matrix | None]:
