@@ -93,7 +93,7 @@ def contextual_query(question: str, history: Sequence[dict] | None) -> str:
     return question
 
 
-def _quote(idx: LoadedIndex, search: Search) -> tuple[int, list[int]]:
+def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, list[int]]:
     """(rank of the passage, unit rows of the quote) for the best sentence and its better neighbour."""
     qset = set(search.terms)
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
@@ -112,7 +112,7 @@ def _quote(idx: LoadedIndex, search: Search) -> tuple[int, list[int]]:
             fitting = [(s, n) for s, n in neighbours
                        if max(idx.units[n].end, idx.units[j].end) - min(idx.units[n].start, idx.units[j].start)
                        <= QUOTE_MAX_CHARS]
-            if fitting:
+            if fitting and pair:
                 chosen = sorted([j, max(fitting)[1]])
             best = (own[i] + item.dense, rank, chosen)
     return best[1], best[2]
@@ -151,13 +151,13 @@ def confidence(features: dict[str, float]) -> float:
 
 
 def select(retriever: Retriever, question: str, history: Sequence[dict] | None = None, k: int = 5,
-           exclude: frozenset[str] = frozenset()) -> Selection:
+           exclude: frozenset[str] = frozenset(), pair: bool = True) -> Selection:
     """Retrieve and pick the best quote; `exclude` hides documents (used to make unanswerable questions)."""
     query = contextual_query(question, history)
     search = retriever.run(query, k=max(k, EVIDENCE_PASSAGES), exclude=exclude)
     idx = retriever.index()
     trimmed = Search(search.query, search.vectors, search.terms, search.coverage, search.ranked[:k])
-    rank, rows = _quote(idx, trimmed)
+    rank, rows = _quote(idx, trimmed, pair)
     if rank < 0:
         return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, search))
     start, end = idx.units[rows[0]].start, idx.units[rows[-1]].end

@@ -55,8 +55,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
 
     settings = load_settings().with_overrides(model=args.model)
+    without = frozenset(w.strip() for w in args.without.split(",") if w.strip()) if args.without else frozenset()
     report = evaluate(Path(args.contexts), embedder_for(settings), Path(args.questions) if args.questions else None,
-                      k=args.k, limit=args.limit)
+                      k=args.k, limit=args.limit, without=without)
     if args.json:
         print(json.dumps(report.to_json(with_scores=args.scores), indent=2))
         return 0
@@ -108,7 +109,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, default=None, help="evaluate a spread sample of N questions")
     e.add_argument("--model", default=None)
     e.add_argument("--json", action="store_true")
-    e.add_argument("--scores", action="store_true", help="with --json: include per-question confidences")
+    e.add_argument("--scores", action="store_true", help="with --json: include per-question evidence features")
+    e.add_argument("--without", default="", help="ablation: comma list of sentence,sparse,lexical,pair to switch off")
     e.set_defaults(func=_cmd_eval)
     m = sub.add_parser("prepare-model", help="convert/load the embedding model into the cache")
     m.add_argument("--model", default=None)

@@ -22,7 +22,7 @@ from .build import build_index
 from .embedding import Embedder
 from .errors import InvalidArgument
 from .lexical import normalize
-from .retrieval import Retriever
+from .retrieval import Retriever, Weights
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,18 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
+ABLATIONS = ("sentence", "sparse", "lexical", "pair")
+
+
 def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, k: int = 5,
-             limit: int | None = None, work_dir: Path | None = None) -> EvalReport:
+             limit: int | None = None, work_dir: Path | None = None,
+             without: frozenset[str] = frozenset()) -> EvalReport:
+    """Figures for one configuration; `without` switches off signals (see ABLATIONS) for ablations."""
+    unknown = set(without) - set(ABLATIONS)
+    if unknown:
+        raise InvalidArgument(f"unknown ablation {sorted(unknown)}; choose from {', '.join(ABLATIONS)}")
+    weights = Weights(**{name: 0.0 for name in without if name != "pair"})
+    pair = "pair" not in without
     articles, items = load_squad(contexts, questions)
     if limit:
         # Spread a limited run over all articles rather than the first few.
@@ -106,7 +116,7 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             (seeds / name).write_text(text, encoding="utf-8")
             names.append(name)
         report = build_index(seeds, index_dir, embedder)
-        retriever = Retriever(embedder, index_dir)
+        retriever = Retriever(embedder, index_dir, weights)
         retriever.search("warm up", k=1)
 
         r1 = r5 = mrr = quote_ok = answered_ok = refused_ans = refused_unans = 0.0
@@ -114,7 +124,7 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         answerable, unanswerable = [], []
         for item in items:
             t0 = time.perf_counter()
-            sel = answering.select(retriever, item.text, k=max(k, 10))
+            sel = answering.select(retriever, item.text, k=max(k, 10), pair=pair)
             latencies.append((time.perf_counter() - t0) * 1000)
             hits = [_contains(s.passage.text, item.answers) for s in sel.search.ranked[:10]]
             r1 += any(hits[:1])
@@ -126,7 +136,7 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             found = sel.rank >= 0 and sel.confidence >= answering.FOUND_THRESHOLD
             answered_ok += found and good_quote
             refused_ans += not found
-            hidden = answering.select(retriever, item.text, k=k, exclude=frozenset({names[item.article]}))
+            hidden = answering.select(retriever, item.text, k=k, exclude=frozenset({names[item.article]}), pair=pair)
             unanswerable.append((item.article, hidden.features))
             refused_unans += hidden.rank < 0 or hidden.confidence < answering.FOUND_THRESHOLD
     n = max(1, len(items))

@@ -28,11 +28,22 @@ from .errors import InvalidArgument
 from .lexical import LexicalIndex, terms
 from .sparse import max_pool_rows, normalize_rows
 
-SENTENCE_WEIGHT = 1.0
-SPARSE_WEIGHT = 0.5
-LEXICAL_WEIGHT = 0.3
 MAX_QUESTION_CHARS = 2000
 BACKGROUND_UNITS = 2048  # sentences sampled to describe "an unrelated sentence" per query
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal adds to a chunk's dense score (0 switches it off, for ablations)."""
+    sentence: float = 1.0
+    sparse: float = 0.5
+    lexical: float = 0.3
+
+    def __post_init__(self) -> None:
+        for name in ("sentence", "sparse", "lexical"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 10.0:
+                raise InvalidArgument(f"weight {name}={value} must be between 0 and 10")
 
 
 @dataclass(frozen=True)
@@ -128,9 +139,10 @@ def validate_k(k: object) -> int:
 class Retriever:
     """Searches the live index; picks up a new generation when a build swaps it in."""
 
-    def __init__(self, embedder: Embedder, index_dir: Path) -> None:
+    def __init__(self, embedder: Embedder, index_dir: Path, weights: Weights | None = None) -> None:
         self.embedder = embedder
         self.index_dir = Path(index_dir)
+        self.weights = weights or Weights()
         self._loaded: LoadedIndex | None = None
         self._lock = threading.Lock()
 
@@ -164,11 +176,11 @@ class Retriever:
         _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
         rows = {int(r) for r in dense_rows[0] if r >= 0}
         lexical = idx.lexical.scores(qterms)
-        weight = LEXICAL_WEIGHT * coverage
+        weight = self.weights.lexical * coverage
         if weight > 0 and lexical.max() > 0:
             rows.update(int(r) for r in np.argpartition(-lexical, min(pool, n) - 1)[:pool])
             lexical = lexical / lexical.max()
-        if idx.chunk_sparse is not None and vectors.sparse is not None:
+        if self.weights.sparse > 0 and idx.chunk_sparse is not None and vectors.sparse is not None:
             sparse_all = np.asarray((idx.chunk_sparse @ vectors.sparse.T).todense()).ravel()
             rows.update(int(r) for r in np.argpartition(-sparse_all, min(pool, n) - 1)[:pool])
         else:
@@ -186,7 +198,8 @@ class Retriever:
             best = np.full(n, -np.inf, dtype=np.float32)
             np.maximum.at(best, idx.unit_chunk[cand_units], unit_dense)
             sentence = np.where(np.isfinite(best[cand]), best[cand], dense)
-        fused = dense + SENTENCE_WEIGHT * sentence + SPARSE_WEIGHT * sparse_all[cand] + weight * lexical[cand]
+        w = self.weights
+        fused = dense + w.sentence * sentence + w.sparse * sparse_all[cand] + weight * lexical[cand]
         order = np.argsort(-fused)[:k]
         ranked = []
         for i in order:
