@@ -32,11 +32,13 @@ index: model
 run: index
 	$(PY) app.py
 
-# Debian's chromium drives the browser tests (never a playwright browser download).
+# Debian's chromium drives the browser tests (never a playwright browser download);
+# Noto gives the page Arabic glyphs without any web font.
+BROWSER_PACKAGES := chromium fonts-noto-core fonts-dejavu-core
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
 test: setup browser model
 	$(PY) -m pytest -q

@@ -38,9 +38,15 @@ CSS = """
 #qa-chat p, #qa-chat blockquote, #qa-input textarea, #qa-docs td, .qa-log p {
   unicode-bidi: plaintext; text-align: start;
 }
-.qa-quote { border-inline-start: 4px solid #c98b00; padding-inline-start: .6em; margin: 0 0 .4em 0; }
-.qa-cited mark { background: #ffe58a; color: inherit; padding: 0 .1em; border-radius: 2px; }
+#qa-chat .qa-quote {
+  border: 0; border-inline-start: 4px solid #c98b00; padding-inline-start: .6em; margin: 0 0 .4em 0;
+}
+#qa-docs td, #qa-docs th { font-family: var(--font); }
+#qa-chat .qa-cited mark {
+  background: #ffe58a; color: inherit; font-size: inherit; line-height: inherit; padding: 0 .1em; border-radius: 2px;
+}
 .qa-meta { font-size: .85em; opacity: .75; margin-bottom: .2em; }
+#qa-chat .qa-text { font-size: .95rem; line-height: 1.7; color: var(--body-text-color); }
 .qa-passage { margin-bottom: .8em; }
 .qa-status { font-size: .9em; opacity: .8; margin: 0; }
 .qa-error { color: #b42318; }
