@@ -24,9 +24,9 @@ from .retrieval import Passage
 
 LABELS = {
     "en": {"searching": "searching…", "source": "Source", "sources": "Sources", "chars": "chars",
-           "score": "score"},
+           "score": "score", "comma": ","},
     "ar": {"searching": "جارٍ البحث…", "source": "المصدر", "sources": "المصادر", "chars": "الأحرف",
-           "score": "الدرجة"},
+           "score": "الدرجة", "comma": "،"},
 }
 SEARCHING = LABELS["en"]["searching"]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -80,7 +80,7 @@ def answer_html(ans: Answer) -> str:
     name = PurePosixPath(ans.source).name
     return (f'<blockquote dir="auto" class="qa-quote">{html.escape(ans.quote)} '
             f'<span class="qa-cite">[{ans.citation}]</span></blockquote>'
-            f'<p dir="auto" class="qa-source">{labels["source"]}: <code>{bdi(name)}</code>, '
+            f'<p dir="auto" class="qa-source">{labels["source"]}: <code>{bdi(name)}</code>{labels["comma"]} '
             f'{position(ans.passages[ans.citation - 1], ans.language)}</p>')
 
 

@@ -44,7 +44,7 @@ def test_answer_cites_a_source_entry_with_file_position_and_score():
     assert main["content"].startswith('<blockquote dir="auto" class="qa-quote">' + ARABIC)
     assert '<span class="qa-cite">[1]</span>' in main["content"]
     assert "المصدر: <code><bdi>a&amp;b.txt</bdi></code>" in main["content"]
-    assert f'الأحرف <bdi dir="ltr">{P1.start}–{P1.end}</bdi>' in main["content"]
+    assert f'</code>، الأحرف <bdi dir="ltr">{P1.start}–{P1.end}</bdi>' in main["content"]  # Arabic comma
     assert sources["metadata"] == {"title": "المصادر (2)", "status": "done"}
     first, second = sources["content"].split('<div class="qa-passage')[1:]
     assert first.startswith(' qa-cited">') and "[1] <code><bdi>news/a&amp;b.txt</bdi></code>" in first
@@ -54,7 +54,7 @@ def test_answer_cites_a_source_entry_with_file_position_and_score():
 
 
 def test_english_labels_and_not_found():
-    assert "Source: " in answer_html(found("en"))
+    assert "Source: <code><bdi>a&amp;b.txt</bdi></code>, chars" in answer_html(found("en"))
     nothing = Answer("I could not find <it>.", "", False, (P2,), language="en")
     main, sources = answer_messages(nothing)
     assert main["content"] == '<p dir="auto" class="qa-notfound">I could not find &lt;it&gt;.</p>'
