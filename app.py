@@ -140,7 +140,7 @@ def build_ui(settings: Settings) -> gr.Blocks:
         pending = gr.State("")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                chatbot = gr.Chatbot(elem_id="qa-chat", height=560, show_label=False, sanitize_html=True,
+                chatbot = gr.Chatbot(elem_id="qa-chat", height="68vh", min_height=420, show_label=False, sanitize_html=True,
                                      latex_delimiters=[], buttons=["copy", "copy_all"],
                                      placeholder="Ask in English, Arabic or another language; "
                                                  "answers quote your documents.")
