@@ -104,34 +104,50 @@ def build_ui(settings: Settings) -> gr.Blocks:
         *_, final = chat_turn(message, list(history or []), settings.k if k is None else k, settings)
         return final
 
+    def updated_index(progress: gr.Progress) -> str:
+        try:
+            return rebuild(settings, lambda fraction, message: progress(fraction, desc=message))
+        except QAError as exc:
+            return f"The index was not updated: {exc}"
+
     def add_documents(paths: list[str] | None, progress=gr.Progress()):
         if not paths:
             return *panel(para("Choose .txt or .md files first.")), None
         try:
             uploads = [library.read_upload(p) for p in paths]
             report = library.save_uploads(settings.seeds_dir, uploads, library.known_contents(settings.index_dir))
-            note = rebuild(settings, lambda f, m: progress(f, desc=m)) if report.saved else ""
         except QAError as exc:
             return *panel(para(str(exc), "qa-error")), None
+        note = updated_index(progress) if report.saved else ""
         return *panel(change_summary(report.saved, report.rejected, note=note)), None
 
-    def confirm(source: str | None):
+    def removal_problem(source: str | None) -> str:
+        """Why `source` cannot be removed now, or "" when it can."""
+        indexed = {d.source for d in library.indexed_documents(settings.index_dir)}
         if not source:
-            return gr.update(visible=False), para("Pick a document to remove first.")
-        if len(library.indexed_documents(settings.index_dir)) <= 1:
-            return gr.update(visible=False), para("This is the only document: add another before removing it.")
+            return "Pick a document to remove first."
+        if source not in indexed:
+            return f"{source} is not an indexed document."
+        if len(indexed) == 1:
+            # A build needs at least one document; the old index would keep answering from this one.
+            return "This is the only document: add another before removing it."
+        return ""
+
+    def confirm(source: str | None):
+        problem = removal_problem(source)
+        if problem:
+            return gr.update(visible=False), para(problem, "qa-error")
         return gr.update(visible=True), para(f"Remove {source} from {settings.seeds_dir}/ and from the index?")
 
     def remove(source: str | None, progress=gr.Progress()):
-        indexed = {d.source for d in library.indexed_documents(settings.index_dir)}
+        problem = removal_problem(source)
+        if problem:
+            return gr.update(visible=False), *panel(para(problem, "qa-error"))
         try:
-            if source not in indexed or len(indexed) <= 1:
-                raise QAError(f"{source!r} cannot be removed: it is not one of several indexed documents")
             removed = library.remove_document(settings.seeds_dir, source)
-            note = rebuild(settings, lambda f, m: progress(f, desc=m))
         except QAError as exc:
             return gr.update(visible=False), *panel(para(str(exc), "qa-error"))
-        return gr.update(visible=False), *panel(change_summary(removed=removed, note=note))
+        return gr.update(visible=False), *panel(change_summary(removed=removed, note=updated_index(progress)))
 
     with gr.Blocks(title="qa — ask your news documents") as demo:
         gr.HTML("<h1 style='margin:0'>qa — ask your news documents</h1>")
