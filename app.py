@@ -35,13 +35,13 @@ CHAT_CONCURRENCY = 4
 FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "sans-serif"]
 
 CSS = """
-#qa-chat p, #qa-chat blockquote, #qa-input textarea, #qa-docs td, .qa-log p {
+#qa-chat p, #qa-chat blockquote, #qa-input textarea, .qa-log p {
   unicode-bidi: plaintext; text-align: start;
 }
 #qa-chat .qa-quote {
   border: 0; border-inline-start: 4px solid #c98b00; padding-inline-start: .6em; margin: 0 0 .4em 0;
 }
-#qa-docs td, #qa-docs th { font-family: var(--font); }
+#qa-docs * { font-family: var(--font); }
 #qa-chat .qa-cited mark {
   background: #ffe58a; color: inherit; font-size: inherit; line-height: inherit; padding: 0 .1em; border-radius: 2px;
 }
@@ -172,15 +172,15 @@ def build_ui(settings: Settings) -> gr.Blocks:
                                      value=document_rows(library.indexed_documents(settings.index_dir)),
                                      interactive=False, wrap=True)
                 files = gr.File(label="Add .txt or .md documents (up to 20 files, 5 MB each)", elem_id="qa-upload",
-                                file_count="multiple", file_types=[".txt", ".md"])
+                                file_count="multiple", file_types=[".txt", ".md"], height=150)
                 add = gr.Button("Add and update the index", variant="primary", elem_id="qa-add")
                 with gr.Row():
                     pick = gr.Dropdown(label="Remove a document", choices=[], elem_id="qa-pick")
                     ask_remove = gr.Button("Remove…", variant="stop", elem_id="qa-remove")
+                log = gr.HTML(elem_id="qa-log", elem_classes=["qa-log"])
                 with gr.Row(visible=False) as confirm_row:
                     yes = gr.Button("Yes, remove it", variant="stop", elem_id="qa-remove-yes")
                     no = gr.Button("Cancel", elem_id="qa-remove-no")
-                log = gr.HTML(elem_id="qa-log", elem_classes=["qa-log"])
 
         chat_kwargs = dict(concurrency_id="chat", concurrency_limit=CHAT_CONCURRENCY, api_visibility="private")
         textbox.submit(start, [textbox, chatbot, raw], [textbox, chatbot, raw, pending], queue=False,
