@@ -24,7 +24,6 @@ QUOTE_MAX_CHARS = 400
 OVERLAP_WEIGHT = 0.3
 QUOTE_PASSAGES = 3  # sentences are picked from the best few passages only
 EVIDENCE_PASSAGES = 10
-FOLLOW_UP_MAX_WORDS = 6
 # Logistic abstention model, fitted by benchmarks/calibrate_abstention.py (docs/quality.md).
 FEATURES = ("sentence_dense", "sentence_sparse", "sentence_z", "chunk_dense", "chunk_sparse",
             "coverage", "rare_terms_found", "rare_terms_missing")
@@ -34,7 +33,12 @@ FOUND_THRESHOLD = 0.5  # probability that the documents answer
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-_FOLLOW_UP_START = re.compile(r"^(and|but|what about|how about|so|then|و|ف|ثم|وماذا|ماذا عن)\b", re.IGNORECASE)
+_FOLLOW_UP_START = re.compile(
+    r"^(and|but|what about|how about|so|then|also)\b|^(ماذا عن|ثم)|^[وف](متى|من|ما|ماذا|كيف|أين|اين|لماذا|هل|كم|أي|اي)",
+    re.IGNORECASE)
+# Words that point back into the conversation; a question holding one needs its context.
+_ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|him|her)\b|(ذلك|هذا|هذه|تلك|هؤلاء|هو|هي|هم)(?!\w)",
+                       re.IGNORECASE)
 
 MESSAGES = {
     "en": {"not_found": "I could not find an answer to this in the documents. The closest passages are listed below.",
@@ -80,17 +84,23 @@ def language_of(text: str) -> str:
     return "ar" if arabic / len(letters) >= 0.5 else "en"
 
 
-def contextual_query(question: str, history: Sequence[dict] | None) -> str:
-    """The question, prefixed by the previous user turn when it reads like a follow-up."""
+def _previous_question(history: Sequence[dict] | None) -> str | None:
     if not history:
-        return question
+        return None
     previous = [m.get("content") for m in history if isinstance(m, dict) and m.get("role") == "user"]
-    previous = [p for p in previous if isinstance(p, str) and p.strip()]
-    if not previous:
-        return question
-    if len(question.split()) <= FOLLOW_UP_MAX_WORDS or _FOLLOW_UP_START.match(question.strip()):
-        return f"{previous[-1].strip()} {question}"
-    return question
+    previous = [p.strip() for p in previous if isinstance(p, str) and p.strip()]
+    return previous[-1] if previous else None
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on the conversation ("and who opposed it?", "متى حدث ذلك؟")?"""
+    return bool(_FOLLOW_UP_START.match(question.strip()) or _ANAPHORA.search(question))
+
+
+def contextual_query(question: str, history: Sequence[dict] | None) -> str:
+    """The question prefixed by the previous user turn (for retrieval of follow-ups)."""
+    previous = _previous_question(history)
+    return f"{previous} {question}" if previous else question
 
 
 def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, list[int]]:
@@ -152,9 +162,28 @@ def confidence(features: dict[str, float]) -> float:
 
 def select(retriever: Retriever, question: str, history: Sequence[dict] | None = None, k: int = 5,
            exclude: frozenset[str] = frozenset(), pair: bool = True) -> Selection:
-    """Retrieve and pick the best quote; `exclude` hides documents (used to make unanswerable questions)."""
-    query = contextual_query(question, history)
-    search = retriever.run(query, k=max(k, EVIDENCE_PASSAGES), exclude=exclude)
+    """Retrieve and pick the best quote; `exclude` hides documents (used to make unanswerable questions).
+
+    With a conversation, a question that points back ("and who opposed it?")
+    is searched together with the previous question; any other question is
+    searched alone first, and with the previous question only if alone it
+    finds no answer.
+    """
+    previous = _previous_question(history)
+    if previous is None:
+        return _select_one(retriever, question, k, exclude, pair)
+    contextual = contextual_query(question, history)
+    if is_follow_up(question):
+        return _select_one(retriever, contextual, k, exclude, pair)
+    alone = _select_one(retriever, question, k, exclude, pair)
+    if alone.rank >= 0 and alone.confidence >= FOUND_THRESHOLD:
+        return alone
+    with_context = _select_one(retriever, contextual, k, exclude, pair)
+    return with_context if with_context.confidence > alone.confidence else alone
+
+
+def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[str], pair: bool) -> Selection:
+    search = retriever.run(question, k=max(k, EVIDENCE_PASSAGES), exclude=exclude)
     idx = retriever.index()
     trimmed = Search(search.query, search.vectors, search.terms, search.coverage, search.ranked[:k])
     rank, rows = _quote(idx, trimmed, pair)

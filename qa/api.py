@@ -39,10 +39,11 @@ def retriever_for(settings: Settings) -> Retriever:
 
 def build_index(seeds_dir: str | Path | None = None, index_dir: str | Path | None = None,
                 model: str | None = None, chunking: ChunkSettings | None = None,
-                progress: build.Progress | None = None) -> build.BuildReport:
+                progress: build.Progress | None = None, allow_empty: bool = False) -> build.BuildReport:
     """Bring the index up to date with the seeds folder (incremental, atomic)."""
     settings = _settings(seeds_dir=seeds_dir, index_dir=index_dir, model=model)
-    return build.build_index(settings.seeds_dir, settings.index_dir, embedder_for(settings), chunking, progress)
+    return build.build_index(settings.seeds_dir, settings.index_dir, embedder_for(settings), chunking, progress,
+                             allow_empty=allow_empty)
 
 
 def retrieve(question: str, k: int = 5, index_dir: str | Path | None = None,

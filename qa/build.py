@@ -133,14 +133,19 @@ def _embed_missing(parts: list[_DocPart], embedder: Embedder, progress: Progress
 
 
 def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
-                settings: ChunkSettings | None = None, progress: Progress | None = None) -> BuildReport:
-    """Bring `index_dir` up to date with `seeds_dir`; see the module docstring."""
+                settings: ChunkSettings | None = None, progress: Progress | None = None,
+                allow_empty: bool = False) -> BuildReport:
+    """Bring `index_dir` up to date with `seeds_dir`; see the module docstring.
+
+    An empty seeds folder is a user error (NoDocuments) unless `allow_empty`,
+    which the chat's documents panel uses when its last document is removed.
+    """
     t0 = time.perf_counter()
     settings = settings or ChunkSettings()
     seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
     with store.build_lock(index_dir):
         docs, skipped = read_documents(seeds_dir)
-        if not docs:
+        if not docs and not allow_empty:
             detail = f" ({len(skipped)} file(s) skipped)" if skipped else ""
             raise NoDocuments(f"no readable .txt or .md documents in {seeds_dir}{detail}")
         chunking = settings.as_dict()

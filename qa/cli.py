@@ -43,7 +43,10 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "app.py").exists():
+        raise QAError(f"app.py not found next to the qa package ({root}): run from a checkout (`make run`)")
+    sys.path.insert(0, str(root))
     import app
 
     app.main(host=args.host, port=args.port)

@@ -30,7 +30,7 @@ import scipy.sparse as sp
 
 from .errors import BuildLocked, IndexIncompatible, IndexNotFound
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence units with sparse latent terms
 REBUILD_HINT = "rebuild it with `qa build` (or `make run`)"
 
 
@@ -110,18 +110,24 @@ def load(index_dir: Path, model: str | None = None) -> StoredIndex:
     gen = current_generation(Path(index_dir))
     if gen is None:
         raise IndexNotFound(f"no index in {index_dir}: build it with `qa build` (or `make run`)")
-    manifest = Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
+    try:
+        manifest = Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexIncompatible(f"index in {index_dir} has an unreadable manifest ({exc}): {REBUILD_HINT}") from exc
     if manifest.format_version != FORMAT_VERSION:
         raise IndexIncompatible(
             f"index in {index_dir} has format {manifest.format_version}, this qa reads {FORMAT_VERSION}: {REBUILD_HINT}")
     if model is not None and manifest.model != model:
         raise IndexIncompatible(
             f"index in {index_dir} was built with model {manifest.model!r}, not {model!r}: {REBUILD_HINT}")
-    chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"])}) for r in _read_jsonl(gen / "chunks.jsonl"))
-    units = tuple(UnitRecord(**r) for r in _read_jsonl(gen / "units.jsonl"))
-    chunk_vectors = np.load(gen / "chunk_vectors.npy", mmap_mode=None)
-    unit_vectors = np.load(gen / "unit_vectors.npy", mmap_mode=None)
-    unit_sparse = sp.load_npz(gen / "unit_sparse.npz").tocsr()
+    try:
+        chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"])}) for r in _read_jsonl(gen / "chunks.jsonl"))
+        units = tuple(UnitRecord(**r) for r in _read_jsonl(gen / "units.jsonl"))
+        chunk_vectors = np.load(gen / "chunk_vectors.npy")
+        unit_vectors = np.load(gen / "unit_vectors.npy")
+        unit_sparse = sp.load_npz(gen / "unit_sparse.npz").tocsr()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexIncompatible(f"index in {gen} is damaged or incomplete ({exc}): {REBUILD_HINT}") from exc
     if len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(units) or unit_sparse.shape[0] != len(units):
         raise IndexIncompatible(f"index in {gen} is inconsistent (rows differ from records): {REBUILD_HINT}")
     return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors, unit_sparse)

@@ -1,7 +1,7 @@
 """Answers: language, follow-ups, abstention, and the headline question end to end."""
 import pytest
 
-from qa.answering import answer, contextual_query, language_of
+from qa.answering import answer, contextual_query, is_follow_up, language_of
 from qa.retrieval import Retriever
 from test_retrieval import has_turkish_ground
 
@@ -18,9 +18,15 @@ def test_follow_up_borrows_the_previous_user_turn():
                {"role": "assistant", "content": "Turkey [1]"}]
     assert contextual_query("and who opposed it?", history) == "Who proposed a ground operation? and who opposed it?"
     assert contextual_query("متى حدث ذلك؟", history).startswith("Who proposed")
-    long_q = "What did the Russian foreign ministry announce about the Security Council meeting?"
-    assert contextual_query(long_q, history) == long_q
     assert contextual_query("and then?", None) == "and then?"
+
+
+def test_follow_up_cues_in_both_languages():
+    for q in ["and who opposed it?", "What about Russia?", "متى حدث ذلك؟", "ومتى؟", "وماذا عن روسيا؟"]:
+        assert is_follow_up(q), q
+    # A self-contained question stays alone, even when short or starting with the letter waw.
+    for q in ["من اقترح عملية برية؟", "Who proposed a ground operation?", "وزير الخارجية الروسي قال ماذا؟"]:
+        assert not is_follow_up(q), q
 
 
 @pytest.mark.slow

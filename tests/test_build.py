@@ -120,3 +120,21 @@ def test_broken_files_are_skipped_and_reported_while_the_rest_is_indexed(tmp_pat
     assert report.added == 3
     assert {s.source for s in report.skipped} == {"binary.txt", "image.png"}
     assert {p: p.read_bytes() for p in seeds.rglob("*") if p.is_file()} == before
+
+
+def test_allow_empty_builds_an_empty_index_that_answers_nothing(tmp_path, fake_embedder):
+    from qa.retrieval import Retriever
+
+    seeds = _seeds(tmp_path, {"a.txt": "One document."})
+    build_index(seeds, tmp_path / "index", fake_embedder)
+    (seeds / "a.txt").unlink()
+    report = build_index(seeds, tmp_path / "index", fake_embedder, allow_empty=True)
+    assert (report.removed, report.chunks) == (1, 0)
+    assert Retriever(fake_embedder, tmp_path / "index").search("document", k=3) == []
+
+
+def test_an_index_missing_a_file_is_refused_not_crashed(tmp_path, fake_embedder):
+    gen = Path(build_index(_seeds(tmp_path, DOCS), tmp_path / "index", fake_embedder).index_path)
+    (gen / "unit_sparse.npz").unlink()
+    with pytest.raises(IndexIncompatible, match="qa build"):
+        store.load(tmp_path / "index")
