@@ -69,8 +69,9 @@ def chat_turn(message: str, history: list[dict], k: int, settings: Settings) -> 
 def rebuild(settings: Settings, progress: Callable[[float, str], None]) -> str:
     """Update the index from seeds/ and swap the new generation into the shared retriever."""
     progress(0.0, "updating the index…")
+    # The panel may remove the last document: an empty index then answers "not found".
     report = api.build_index(seeds_dir=settings.seeds_dir, index_dir=settings.index_dir, model=settings.model,
-                             progress=progress)
+                             progress=progress, allow_empty=True)
     api.retriever_for(settings).index()  # load it now, so no question waits for it
     skipped = "".join(f" Skipped {s.source}: {s.reason}." for s in report.skipped)
     return (f"Index updated in {report.seconds:.1f} s: {report.added} added, {report.removed} removed, "
@@ -128,9 +129,6 @@ def build_ui(settings: Settings) -> gr.Blocks:
             return "Pick a document to remove first."
         if source not in indexed:
             return f"{source} is not an indexed document."
-        if len(indexed) == 1:
-            # A build needs at least one document; the old index would keep answering from this one.
-            return "This is the only document: add another before removing it."
         return ""
 
     def confirm(source: str | None):
