@@ -1,0 +1,145 @@
+"""Answer latency: `qa.answering.answer()` p50/p95 at 1k, 10k and 100k chunks.
+
+How to run (from the repository root; ~10 min on 2 cores, most of it building
+the 240-paragraph base index and loading the 100k one):
+    QA_CACHE_DIR=/tmp/qacache .venv/bin/python benchmarks/bench_latency.py [--sizes 1000,10000,100000] [--questions 100]
+
+The indexes are tiled from one real index of all XQuAD Arabic paragraphs
+(`synthetic.py`). Per size, a fresh embedder (empty query cache) answers
+`--questions` Arabic and as many English XQuAD questions after a warm-up:
+  * answer()        – first time each question is asked (embeds it),
+  * cached query    – the same questions again (the embedder's query cache hits),
+  * pieces          – with cached vectors: `Retriever.run` (dense FAISS + BM25 +
+                      sparse + fusion), and `answering.select` minus `run`
+                      (sentence selection and abstention evidence); inside run,
+                      FAISS, BM25 and the sparse product alone.
+Query embedding (`Embedder.encode_query`, uncached) does not depend on the
+index and is timed once at the end, next to one plain forward pass.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+
+import numpy as np
+
+from common import load_average, log, new_embedder, percentile, summary, xquad_questions
+from synthetic import base_index, tiled_index, work_dir
+
+TARGETS = {10_000: (25.0, 60.0), 100_000: (40.0, None)}  # p50, p95 ms (issue 6)
+WARM_UP = ["What happened in the city?", "ماذا حدث في المدينة؟", "Who won the match?", "من فاز بالمباراة؟"]
+
+
+def _ms(fn, *args, **kwargs) -> float:
+    t0 = time.perf_counter()
+    fn(*args, **kwargs)
+    return (time.perf_counter() - t0) * 1000
+
+
+def _p(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f}/{percentile(values, 95):.1f}"
+
+
+def _parts(idx, retriever, question: str) -> dict[str, float]:
+    """FAISS, BM25 and sparse-product times of one question (cached vectors)."""
+    from qa.lexical import terms
+
+    vectors = retriever.embedder.encode_query(question)
+    qterms = terms(question)
+    pool = min(len(idx.chunks), 50)
+    out = {"faiss": _ms(idx.chunk_search.search, vectors.dense[None, :], pool),
+           "bm25": _ms(idx.lexical.scores, qterms)}
+    if idx.chunk_sparse is not None and vectors.sparse is not None:
+        out["sparse"] = _ms(lambda: idx.chunk_sparse @ vectors.sparse.T)
+    return out
+
+
+def measure_size(index_dir, n_chunks: int, questions: dict[str, list[str]]) -> dict:
+    from qa import answering
+    from qa.retrieval import Retriever
+
+    embedder = new_embedder()
+    retriever = Retriever(embedder, index_dir)
+    t0 = time.perf_counter()
+    idx = retriever.index()
+    load_s = time.perf_counter() - t0
+    for q in WARM_UP:
+        answering.answer(retriever, q)
+    first = {lang: [_ms(answering.answer, retriever, q) for q in qs] for lang, qs in questions.items()}
+    cached = {lang: [_ms(answering.answer, retriever, q) for q in qs] for lang, qs in questions.items()}
+    every = [q for qs in questions.values() for q in qs]
+    search = [_ms(retriever.run, q, k=answering.EVIDENCE_PASSAGES) for q in every]
+    select = [_ms(answering.select, retriever, q) for q in every]
+    parts = [_parts(idx, retriever, q) for q in every]
+    result = {
+        "chunks": len(idx.chunks), "sentences": len(idx.units), "load_s": load_s,
+        "first": first, "cached": cached,
+        "search_ms": statistics.median(search),
+        "select_ms": statistics.median([b - a for a, b in zip(search, select)]),
+        "parts_ms": {name: statistics.median(p[name] for p in parts) for name in parts[0]},
+        "load": load_average(),
+    }
+    del retriever, idx, embedder
+    gc.collect()
+    return result
+
+
+def measure_embedding(questions: dict[str, list[str]]) -> dict:
+    embedder = new_embedder()
+    for q in WARM_UP:
+        embedder.encode_query(q)
+        embedder.encode_passages([q])
+    out = {}
+    for lang, qs in questions.items():
+        out[lang] = {"encode_query": [_ms(embedder.encode_query, q) for q in qs],
+                     "one_pass": [_ms(embedder.encode_passages, [q]) for q in qs]}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--questions", type=int, default=100, help="per language")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    questions = {"ar": xquad_questions("ar", args.questions), "en": xquad_questions("en", args.questions)}
+    work = work_dir()
+    base = base_index(work)
+    results = {}
+    for n in sizes:
+        path = tiled_index(work, base, n)
+        log(f"-- {n} chunks ({load_average()})")
+        results[n] = measure_size(path, n, questions)
+        r = results[n]
+        both = r["first"]["ar"] + r["first"]["en"]
+        log(f"   loaded {r['chunks']} chunks / {r['sentences']} sentences in {r['load_s']:.1f} s")
+        log(f"   answer() p50/p95 ms: all {_p(both)}, ar {_p(r['first']['ar'])}, en {_p(r['first']['en'])}")
+        log(f"   cached query p50/p95 ms: {_p(r['cached']['ar'] + r['cached']['en'])}")
+        log(f"   Retriever.run {r['search_ms']:.1f} ms, selection {r['select_ms']:.1f} ms; inside run: "
+            + ", ".join(f"{k} {v:.1f} ms" for k, v in r["parts_ms"].items()))
+    emb = measure_embedding(questions)
+    every_q = emb["ar"]["encode_query"] + emb["en"]["encode_query"]
+    every_pass = emb["ar"]["one_pass"] + emb["en"]["one_pass"]
+    log(f"-- query embedding ({load_average()}): encode_query p50/p95 ms all {_p(every_q)}, "
+        f"ar {_p(emb['ar']['encode_query'])}, en {_p(emb['en']['encode_query'])}; "
+        f"one forward pass (encode_passages of the question) {_p(every_pass)}")
+    for n, r in results.items():
+        both = r["first"]["ar"] + r["first"]["en"]
+        p50, p95 = statistics.median(both), percentile(both, 95)
+        target = TARGETS.get(n)
+        verdict = ""
+        if target:
+            ok = p50 <= target[0] and (target[1] is None or p95 <= target[1])
+            goal = f"p50 ≤ {target[0]:.0f}" + (f", p95 ≤ {target[1]:.0f}" if target[1] else "")
+            verdict = f" [target {goal} ms: {'met' if ok else 'NOT met'}]"
+        summary(f"latency {n // 1000}k chunks: answer() p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+                f"(ar {_p(r['first']['ar'])}, en {_p(r['first']['en'])}); cached query p50 "
+                f"{statistics.median(r['cached']['ar'] + r['cached']['en']):.1f} ms; "
+                f"embed {statistics.median(every_q):.1f} + search {r['search_ms']:.1f} + "
+                f"select {r['select_ms']:.1f} ms{verdict} ({r['load']})")
+
+
+if __name__ == "__main__":
+    main()
