@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .embedding import Embedder
 from .lexical import terms
+from .sparse import normalize_rows
 from .retrieval import LoadedIndex, Passage, Retriever, Search, validate_question
 
 QUOTE_MAX_CHARS = 400
@@ -128,7 +130,16 @@ def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, li
     return best[1], best[2]
 
 
-def evidence(idx: LoadedIndex, search: Search) -> dict[str, float]:
+def _background_scores(embedder: Embedder, search: Search) -> np.ndarray:
+    """The question's combined similarity to each packaged background sentence."""
+    dense, sparse = embedder.background()
+    scores = dense @ search.vectors.dense
+    if sparse is not None and search.vectors.sparse is not None:
+        scores = scores + np.asarray((normalize_rows(sparse) @ search.vectors.sparse.T).todense()).ravel()
+    return scores
+
+
+def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, float]:
     """The abstention model's features for this search (names in FEATURES)."""
     rows = np.concatenate([idx.units_of[s.row] for s in search.ranked[:EVIDENCE_PASSAGES]]
                           + [np.zeros(0, np.int64)]).astype(np.int64)
@@ -137,8 +148,7 @@ def evidence(idx: LoadedIndex, search: Search) -> dict[str, float]:
     dense, sparse = idx.unit_scores(search.vectors, rows)
     combined = dense + sparse
     j = int(np.argmax(combined))
-    bg_dense, bg_sparse = idx.unit_scores(search.vectors, idx.background)
-    background = bg_dense + bg_sparse
+    background = _background_scores(embedder, search)
     spread = float(background.std()) if len(background) > 1 else 0.0
     z = (float(combined[j]) - float(background.mean())) / spread if spread > 1e-6 else 0.0
     chunk = idx.chunks[int(idx.unit_chunk[rows[j]])]
@@ -188,11 +198,11 @@ def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[
     trimmed = Search(search.query, search.vectors, search.terms, search.coverage, search.ranked[:k])
     rank, rows = _quote(idx, trimmed, pair)
     if rank < 0:
-        return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, search))
+        return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search))
     start, end = idx.units[rows[0]].start, idx.units[rows[-1]].end
     chunk = idx.chunks[search.ranked[rank].row]
     quote = chunk.text[start - chunk.start:end - chunk.start]
-    features = evidence(idx, search)
+    features = evidence(idx, retriever.embedder, search)
     return Selection(trimmed, rank, quote, start, end, confidence(features), features)
 
 

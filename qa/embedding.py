@@ -19,6 +19,7 @@ import torch
 
 from .config import DEFAULT_MODEL, apply_offline_env
 from .errors import InvalidArgument, ModelUnavailable
+from .sparse import normalize_rows
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 # e5 models were trained with these prefixes; without them quality drops.
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 QUERY_CACHE_SIZE = 512
+BACKGROUND_FILE = Path(__file__).with_name("data") / "background.txt"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Embedder:
         self._query_cache: OrderedDict[str, QueryVectors] = OrderedDict()
         self._prompts: dict[str, str] = {}
         self._sparse: SparseHead | None = None
+        self._background: tuple[np.ndarray, sp.csr_matrix | None] | None = None
         self.bf16 = _cpu_has_bf16()
 
     # -- loading -----------------------------------------------------------
@@ -129,6 +132,20 @@ class Embedder:
         self._get()
         return self.count_tokens(self._prompts.get(kind, "")) + 2
 
+    # -- background ----------------------------------------------------------
+    def background(self) -> tuple[np.ndarray, sp.csr_matrix | None]:
+        """Vectors of the packaged background sentences (qa/data/background.txt), embedded once.
+
+        They describe text that answers nothing; `answering.evidence` compares a
+        question's best sentence with them, independently of the user's corpus.
+        """
+        with self._load_lock:
+            if self._background is None:
+                lines = BACKGROUND_FILE.read_text(encoding="utf-8").splitlines()
+                texts = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+                self._background = self.encode_units(texts)
+            return self._background
+
     # -- encoding ----------------------------------------------------------
     @property
     def has_sparse(self) -> bool:
@@ -190,7 +207,8 @@ class Embedder:
             out = model(feats)
         dense = torch.nn.functional.normalize(out["sentence_embedding"][0].float(), dim=-1).numpy()
         length = int(raw["attention_mask"].sum())
-        sparse = self._sparse.encode([out["token_embeddings"][1, 1:length - 1]])
+        # Normalized so that dot products with (normalized) sentence rows are cosines.
+        sparse = normalize_rows(self._sparse.encode([out["token_embeddings"][1, 1:length - 1]]))
         return QueryVectors(np.ascontiguousarray(dense, dtype=np.float32), sparse)
 
     def _run(self, texts: list[str], prefix: str, sparse: bool,

@@ -32,6 +32,7 @@ from .errors import BuildLocked, IndexIncompatible, IndexNotFound
 
 FORMAT_VERSION = 2  # 2: sentence units with sparse latent terms
 REBUILD_HINT = "rebuild it with `qa build` (or `make run`)"
+LOAD_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,22 @@ def current_generation(index_dir: Path) -> Path | None:
 
 def load(index_dir: Path, model: str | None = None) -> StoredIndex:
     """Load the live generation; refuse one built by another model or format."""
-    gen = current_generation(Path(index_dir))
-    if gen is None:
-        raise IndexNotFound(f"no index in {index_dir}: build it with `qa build` (or `make run`)")
+    index_dir = Path(index_dir)
+    for _ in range(LOAD_ATTEMPTS):
+        gen = current_generation(index_dir)
+        if gen is None:
+            raise IndexNotFound(f"no index in {index_dir}: build it with `qa build` (or `make run`)")
+        try:
+            return _load_generation(index_dir, gen, model)
+        except IndexIncompatible:
+            # Two builds finishing during one read collect the generation being read:
+            # read the new live one instead, but report a damaged one that is still live.
+            if current_generation(index_dir) == gen:
+                raise
+    return _load_generation(index_dir, gen, model)
+
+
+def _load_generation(index_dir: Path, gen: Path, model: str | None) -> StoredIndex:
     try:
         manifest = Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -185,13 +199,15 @@ def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], u
     _fsync_write(tmp / "unit_sparse.npz", _npz_bytes(unit_sparse))
     # The manifest goes last: a generation without one is never pointed to.
     _fsync_write(tmp / "manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
+    _fsync_dir(tmp)
     shutil.rmtree(gen, ignore_errors=True)
+    previous = current_generation(index_dir)
     os.rename(tmp, gen)
     pointer_tmp = index_dir / f".CURRENT-{os.getpid()}"
     _fsync_write(pointer_tmp, gen.name.encode())
     os.replace(pointer_tmp, index_dir / "CURRENT")
     _fsync_dir(index_dir)
-    _collect_garbage(index_dir, keep={gen.name})
+    _collect_garbage(index_dir, keep={gen.name} | ({previous.name} if previous else set()))
     return gen
 
 
@@ -204,14 +220,18 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _collect_garbage(index_dir: Path, keep: set[str]) -> None:
-    """Drop old generations, keeping the newest previous one for readers mid-load."""
-    gens = sorted(p for p in index_dir.glob("gen-*") if p.is_dir() and p.name not in keep)
-    for old in gens[:-1]:
-        shutil.rmtree(old, ignore_errors=True)
-    for stale in index_dir.glob(".tmp-gen-*"):
+    """Drop generations other than `keep` (the live one and, for readers mid-load, the one
+    it replaced) and what killed builds left: unfinished generations, pointer files."""
+    for old in index_dir.glob("gen-*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in [*index_dir.glob(".tmp-gen-*"), *index_dir.glob(".CURRENT-*")]:
         pid = stale.name.rsplit("-", 1)[-1]
         if pid.isdigit() and not _pid_alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
 
 
 def _pid_alive(pid: int) -> bool:

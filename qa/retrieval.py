@@ -29,7 +29,6 @@ from .lexical import LexicalIndex, terms
 from .sparse import max_pool_rows, normalize_rows
 
 MAX_QUESTION_CHARS = 2000
-BACKGROUND_UNITS = 2048  # sentences sampled to describe "an unrelated sentence" per query
 
 
 @dataclass(frozen=True)
@@ -96,9 +95,6 @@ class LoadedIndex:
         self.unit_sparse = normalize_rows(stored.unit_sparse) if has_sparse else None
         self.chunk_sparse = (normalize_rows(max_pool_rows(stored.unit_sparse, self.unit_chunk, len(stored.chunks)))
                              if has_sparse else None)
-        rng = np.random.default_rng(0)
-        n_units = len(stored.units)
-        self.background = np.sort(rng.choice(n_units, size=min(n_units, BACKGROUND_UNITS), replace=False))
 
     @property
     def generation(self) -> str:

@@ -49,6 +49,9 @@ class FakeEmbedder:
 
     has_sparse = False
 
+    def background(self):
+        return self.encode_passages(["weather report", "football match", "cake recipe"]), None
+
     def encode_query(self, text: str):
         from qa.embedding import QueryVectors
 
