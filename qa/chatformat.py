@@ -56,7 +56,11 @@ def highlight(passage: Passage, start: int, end: int) -> str:
 
 
 def position(passage: Passage, lang: str = "en") -> str:
-    return f"{LABELS[lang]['chars']} {bdi(f'{passage.start}–{passage.end}', 'ltr')}"
+    return span(passage.start, passage.end, lang)
+
+
+def span(start: int, end: int, lang: str = "en") -> str:
+    return f"{LABELS[lang]['chars']} {bdi(f'{start}–{end}', 'ltr')}"
 
 
 def user_message(text: str) -> dict:
@@ -81,7 +85,7 @@ def answer_html(ans: Answer) -> str:
     return (f'<blockquote dir="auto" class="qa-quote">{html.escape(ans.quote)} '
             f'<span class="qa-cite">[{ans.citation}]</span></blockquote>'
             f'<p dir="auto" class="qa-source">{labels["source"]}: <code>{bdi(name)}</code>{labels["comma"]} '
-            f'{position(ans.passages[ans.citation - 1], ans.language)}</p>')
+            f'{span(ans.quote_start, ans.quote_end, ans.language)}</p>')
 
 
 def sources_html(ans: Answer) -> str:

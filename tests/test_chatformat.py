@@ -44,7 +44,8 @@ def test_answer_cites_a_source_entry_with_file_position_and_score():
     assert main["content"].startswith('<blockquote dir="auto" class="qa-quote">' + ARABIC)
     assert '<span class="qa-cite">[1]</span>' in main["content"]
     assert "المصدر: <code><bdi>a&amp;b.txt</bdi></code>" in main["content"]
-    assert f'</code>، الأحرف <bdi dir="ltr">{P1.start}–{P1.end}</bdi>' in main["content"]  # Arabic comma
+    # The main message gives the quote's own position in the file, not the whole passage's.
+    assert f'</code>، الأحرف <bdi dir="ltr">{ans.quote_start}–{ans.quote_end}</bdi>' in main["content"]  # Arabic comma
     assert sources["metadata"] == {"title": "المصادر (2)", "status": "done"}
     first, second = sources["content"].split('<div class="qa-passage')[1:]
     assert first.startswith(' qa-cited">') and "[1] <code><bdi>news/a&amp;b.txt</bdi></code>" in first
