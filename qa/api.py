@@ -15,6 +15,7 @@ from . import build
 from .chunking import ChunkSettings
 from .config import Settings, load_settings
 from .embedding import Embedder, get_embedder
+from .errors import InvalidArgument
 from .retrieval import Passage, Retriever, validate_k
 
 _retrievers: dict[tuple[str, str, str], Retriever] = {}
@@ -57,4 +58,11 @@ def answer(question: str, history: Sequence[dict] | None = None, index_dir: str 
            model: str | None = None, k: int = 5) -> answering.Answer:
     """The sentence that answers `question` with its passages, or found=False."""
     settings = _settings(index_dir=index_dir, model=model)
-    return answering.answer(retriever_for(settings), question, history=history, k=validate_k(k))
+    return answering.answer(retriever_for(settings), question, history=_validate_history(history), k=validate_k(k))
+
+
+def _validate_history(history: object) -> Sequence[dict] | None:
+    """A list of messages or None; entries that are not user messages are passed over later."""
+    if history is not None and (isinstance(history, (str, bytes)) or not isinstance(history, Sequence)):
+        raise InvalidArgument(f"history must be a list of messages, not {type(history).__name__}")
+    return history  # type: ignore[return-value]

@@ -59,6 +59,8 @@ class Settings:
         clean = {key: value for key, value in overrides.items() if value is not None}
         for key in ("seeds_dir", "index_dir", "cache_dir"):
             if key in clean:
+                if not isinstance(clean[key], (str, os.PathLike)) or not str(clean[key]).strip():
+                    raise InvalidArgument(f"{key}={clean[key]!r} is not a folder path")
                 clean[key] = Path(clean[key])  # type: ignore[arg-type]
         return replace(self, **clean)  # type: ignore[arg-type]
 
