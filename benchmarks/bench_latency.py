@@ -9,10 +9,13 @@ The indexes are tiled from one real index of all XQuAD Arabic paragraphs
 `--questions` Arabic and as many English XQuAD questions after a warm-up:
   * answer()        – first time each question is asked (embeds it),
   * cached query    – the same questions again (the embedder's query cache hits),
-  * pieces          – with cached vectors: `Retriever.run` (dense FAISS + BM25 +
-                      sparse + fusion), and `answering.select` minus `run`
-                      (sentence selection and abstention evidence); inside run,
-                      FAISS, BM25 and the sparse product alone.
+  * pieces          – on `--pieces` of the questions, with cached vectors:
+                      `Retriever.run` (dense FAISS + BM25 + sparse + fusion) and
+                      `answering.select` minus `run` (sentence selection and
+                      abstention evidence), back to back; inside run, FAISS,
+                      BM25 and the sparse product alone.
+`--threads N` sets torch's and FAISS's thread counts first (an experiment:
+the library itself sets none).
 Query embedding (`Embedder.encode_query`, uncached) does not depend on the
 index and is timed once at the end, next to one plain forward pass.
 """
@@ -56,7 +59,7 @@ def _parts(idx, retriever, question: str) -> dict[str, float]:
     return out
 
 
-def measure_size(index_dir, n_chunks: int, questions: dict[str, list[str]]) -> dict:
+def measure_size(index_dir, questions: dict[str, list[str]], pieces: int) -> dict:
     from qa import answering
     from qa.retrieval import Retriever
 
@@ -70,14 +73,17 @@ def measure_size(index_dir, n_chunks: int, questions: dict[str, list[str]]) -> d
     first = {lang: [_ms(answering.answer, retriever, q) for q in qs] for lang, qs in questions.items()}
     cached = {lang: [_ms(answering.answer, retriever, q) for q in qs] for lang, qs in questions.items()}
     every = [q for qs in questions.values() for q in qs]
-    search = [_ms(retriever.run, q, k=answering.EVIDENCE_PASSAGES) for q in every]
-    select = [_ms(answering.select, retriever, q) for q in every]
+    every = every[::max(1, len(every) // pieces)][:pieces]
+    search, select = [], []
+    for q in every:  # back to back, so a change in machine load hits both alike
+        search.append(_ms(retriever.run, q, k=answering.EVIDENCE_PASSAGES))
+        select.append(_ms(answering.select, retriever, q))
     parts = [_parts(idx, retriever, q) for q in every]
     result = {
         "chunks": len(idx.chunks), "sentences": len(idx.units), "load_s": load_s,
         "first": first, "cached": cached,
         "search_ms": statistics.median(search),
-        "select_ms": statistics.median([b - a for a, b in zip(search, select)]),
+        "select_ms": max(0.0, statistics.median([b - a for a, b in zip(search, select)])),
         "parts_ms": {name: statistics.median(p[name] for p in parts) for name in parts[0]},
         "load": load_average(),
     }
@@ -102,7 +108,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--questions", type=int, default=100, help="per language")
+    parser.add_argument("--pieces", type=int, default=50, help="questions (of both languages) timed piece by piece")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch and FAISS threads (default: leave the library's defaults alone)")
     args = parser.parse_args()
+    if args.threads:
+        import faiss
+        import torch
+
+        torch.set_num_threads(args.threads)
+        faiss.omp_set_num_threads(args.threads)
     sizes = [int(s) for s in args.sizes.split(",")]
     questions = {"ar": xquad_questions("ar", args.questions), "en": xquad_questions("en", args.questions)}
     work = work_dir()
@@ -111,7 +126,7 @@ def main() -> None:
     for n in sizes:
         path = tiled_index(work, base, n)
         log(f"-- {n} chunks ({load_average()})")
-        results[n] = measure_size(path, n, questions)
+        results[n] = measure_size(path, questions, args.pieces)
         r = results[n]
         both = r["first"]["ar"] + r["first"]["en"]
         log(f"   loaded {r['chunks']} chunks / {r['sentences']} sentences in {r['load_s']:.1f} s")
@@ -122,6 +137,10 @@ def main() -> None:
     emb = measure_embedding(questions)
     every_q = emb["ar"]["encode_query"] + emb["en"]["encode_query"]
     every_pass = emb["ar"]["one_pass"] + emb["en"]["one_pass"]
+    import faiss
+    import torch
+
+    log(f"-- threads: torch {torch.get_num_threads()}, faiss {faiss.omp_get_max_threads()}")
     log(f"-- query embedding ({load_average()}): encode_query p50/p95 ms all {_p(every_q)}, "
         f"ar {_p(emb['ar']['encode_query'])}, en {_p(emb['en']['encode_query'])}; "
         f"one forward pass (encode_passages of the question) {_p(every_pass)}")

@@ -39,7 +39,16 @@ def work_dir() -> Path:
 
 
 def _built(index_dir: Path) -> bool:
-    return (index_dir / "CURRENT").exists()
+    """True when `index_dir` holds an index this qa can load (the format may have moved on)."""
+    from qa import index as store
+    from qa.errors import IndexIncompatible, IndexNotFound
+
+    try:
+        store.load(index_dir)
+    except (IndexNotFound, IndexIncompatible):
+        shutil.rmtree(index_dir, ignore_errors=True)
+        return False
+    return True
 
 
 def base_index(work: Path, embedder=None) -> Path:
@@ -60,8 +69,8 @@ def tiled_index(work: Path, base: Path, n_chunks: int, seed: int = 0) -> Path:
     """An index of exactly `n_chunks` chunks tiled from `base` (built once per work folder)."""
     from qa import index as store
 
-    out = work / f"tiled-{n_chunks}"
-    if _built(out):
+    out = work / f"tiled-{n_chunks}-format{store.FORMAT_VERSION}"
+    if (out / "CURRENT").exists():
         return out
     src = store.load(base)
     n_base = len(src.chunks)
