@@ -105,8 +105,8 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
     articles, items = load_squad(contexts, questions)
     if limit:
         # Spread a limited run over all articles rather than the first few.
-        step = max(1, len(items) // limit)
-        items = items[::step][:limit]
+        picks = sorted({i * len(items) // limit for i in range(min(limit, len(items)))})
+        items = [items[i] for i in picks]
     with tempfile.TemporaryDirectory(prefix="qa-eval-", dir=work_dir) as tmp:
         seeds, index_dir = Path(tmp) / "seeds", Path(tmp) / "index"
         seeds.mkdir()
