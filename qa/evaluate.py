@@ -133,12 +133,12 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             good_quote = _contains(sel.quote, item.answers)
             quote_ok += good_quote
             answerable.append((item.article, sel.features))
-            found = sel.rank >= 0 and sel.confidence >= answering.FOUND_THRESHOLD
+            found = sel.rank >= 0 and answering.is_found(sel.confidence, sel.features)
             answered_ok += found and good_quote
             refused_ans += not found
             hidden = answering.select(retriever, item.text, k=k, exclude=frozenset({names[item.article]}), pair=pair)
             unanswerable.append((item.article, hidden.features))
-            refused_unans += hidden.rank < 0 or hidden.confidence < answering.FOUND_THRESHOLD
+            refused_unans += hidden.rank < 0 or not answering.is_found(hidden.confidence, hidden.features)
     n = max(1, len(items))
     return EvalReport(
         questions=len(items), recall_at_1=r1 / n, recall_at_5=r5 / n, mrr_at_10=mrr / n,
