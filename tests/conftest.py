@@ -3,6 +3,7 @@ real model + real seed article for behaviour tests (session-scoped: loaded once)
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -17,7 +18,15 @@ apply_offline_env()
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED_FILE = SEEDS / "000_f9ca097250a4c633.txt"
-EVAL_DIR = ROOT.parent / "shared" / "eval"
+def _eval_dir() -> Path:
+    """XQuAD dev data: QA_EVAL_DIR, else ../shared/eval beside the checkout, else /work/shared/eval."""
+    override = os.environ.get("QA_EVAL_DIR")
+    candidates = [Path(override)] if override else []
+    candidates += [ROOT.parent / "shared" / "eval", Path("/work/shared/eval")]
+    return next((c for c in candidates if (c / "xquad").is_dir()), candidates[0])
+
+
+EVAL_DIR = _eval_dir()
 
 
 class FakeEmbedder:

