@@ -149,7 +149,7 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     rows = np.concatenate([idx.units_of[s.row] for s in search.ranked[:EVIDENCE_PASSAGES]]
                           + [np.zeros(0, np.int64)]).astype(np.int64)
     if not len(rows):
-        return dict.fromkeys(FEATURES, 0.0)
+        return {**dict.fromkeys(FEATURES, 0.0), "question_terms": float(len(search.terms))}
     dense, sparse = idx.unit_scores(search.vectors, rows)
     combined = dense + sparse
     j = int(np.argmax(combined))
@@ -167,11 +167,13 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "coverage": search.coverage,
         "rare_terms_found": search.coverage * rare,
         "rare_terms_missing": search.coverage * (1 - rare),
+        "question_terms": float(len(search.terms)),  # not a model input: see is_found
     }
 
 
 def is_found(confidence: float, features: dict[str, float]) -> bool:
-    cross_script = features.get("coverage", 0.0) == 0.0
+    # A question without words (emoji, punctuation) has no other script to excuse weak evidence.
+    cross_script = features.get("coverage", 0.0) == 0.0 and features.get("question_terms", 0.0) > 0
     return confidence >= (CROSS_SCRIPT_THRESHOLD if cross_script else FOUND_THRESHOLD)
 
 
