@@ -102,6 +102,8 @@ def build_ui(settings: Settings) -> gr.Blocks:
 
     def chat(message: str, history: list[dict] | None = None, k: int | None = None) -> list[dict]:
         """Answer `message` after `history` (messages format); returns the assistant messages."""
+        if not isinstance(message, str) or not isinstance(history, (list, type(None))):
+            return [error_message("message must be text and history a list of messages")]
         *_, final = chat_turn(message, list(history or []), settings.k if k is None else k, settings)
         return final
 

@@ -206,8 +206,8 @@ def select(retriever: Retriever, question: str, history: Sequence[dict] | None =
 
 def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[str], pair: bool) -> Selection:
     search = retriever.run(question, k=max(k, EVIDENCE_PASSAGES), exclude=exclude)
-    idx = retriever.index()
-    trimmed = Search(search.query, search.vectors, search.terms, search.coverage, search.ranked[:k])
+    idx = search.index if search.index is not None else retriever.index()
+    trimmed = Search(search.query, search.vectors, search.terms, search.coverage, search.ranked[:k], idx)
     rank, rows = _quote(idx, trimmed, pair)
     if rank < 0:
         return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search))

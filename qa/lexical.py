@@ -37,7 +37,8 @@ def normalize(text: str) -> str:
     """Canonical form for matching: NFKC, no diacritics/tatweel, unified letters and digits, lower case."""
     text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
-    return text.translate(_CHAR_MAP).casefold()
+    # NFKC again: removing a mark can bring a letter and a combining mark together.
+    return unicodedata.normalize("NFKC", text.translate(_CHAR_MAP).casefold())
 
 
 def stem(token: str) -> str:

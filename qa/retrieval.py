@@ -15,7 +15,7 @@ and abstaining is `answering.py`'s job.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
@@ -74,6 +74,8 @@ class Search:
     terms: tuple[str, ...]
     coverage: float
     ranked: tuple[Scored, ...]
+    # The generation these rows belong to: a rebuild may swap the live one mid-answer.
+    index: "LoadedIndex | None" = field(default=None, repr=False, compare=False)
 
 
 class LoadedIndex:
@@ -167,7 +169,7 @@ class Retriever:
         coverage = idx.lexical.coverage(qterms)
         n = len(idx.chunks)
         if n == 0:
-            return Search(question, vectors, qterms, coverage, ())
+            return Search(question, vectors, qterms, coverage, (), idx)
         pool = n if exclude else min(n, max(candidates, 4 * k))
         _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
         rows = {int(r) for r in dense_rows[0] if r >= 0}
@@ -184,7 +186,7 @@ class Retriever:
         if exclude:
             rows = {r for r in rows if idx.chunks[r].source not in exclude}
         if not rows:
-            return Search(question, vectors, qterms, coverage, ())
+            return Search(question, vectors, qterms, coverage, (), idx)
         cand = np.fromiter(sorted(rows), dtype=np.int64)
         dense = idx.chunk_vectors[cand] @ vectors.dense
         sentence = dense.copy()  # a chunk without sentences falls back to its own score
@@ -203,4 +205,4 @@ class Retriever:
             passage = Passage(rec.text, rec.source, rec.start, rec.end, float(fused[i]), rec.chunk_id)
             ranked.append(Scored(passage, int(cand[i]), float(dense[i]), float(sentence[i]),
                                  float(sparse_all[cand[i]]), float(lexical[cand[i]])))
-        return Search(question, vectors, qterms, coverage, tuple(ranked))
+        return Search(question, vectors, qterms, coverage, tuple(ranked), idx)
