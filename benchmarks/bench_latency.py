@@ -1,8 +1,9 @@
 """Answer latency: `qa.answering.answer()` p50/p95 at 1k, 10k and 100k chunks.
 
-How to run (from the repository root; ~10 min on 2 cores, most of it building
-the 240-paragraph base index and loading the 100k one):
-    QA_CACHE_DIR=/tmp/qacache .venv/bin/python benchmarks/bench_latency.py [--sizes 1000,10000,100000] [--questions 100]
+How to run (from the repository root; 26 min on 2 cores at load ~7, of it 8 min
+building the 240-paragraph base index):
+    QA_CACHE_DIR=/tmp/qacache .venv/bin/python benchmarks/bench_latency.py \
+        [--sizes 1000,10000,100000] [--questions 100] [--pieces 50] [--threads N]
 
 The indexes are tiled from one real index of all XQuAD Arabic paragraphs
 (`synthetic.py`). Per size, a fresh embedder (empty query cache) answers

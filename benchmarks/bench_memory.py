@@ -1,6 +1,6 @@
 """Memory: peak RSS of a process that serves the 100k-chunk synthetic index.
 
-How to run (from the repository root; ~3 min, more when the 100k index must
+How to run (from the repository root; ~5 min, more when the 100k index must
 first be tiled and the base index built):
     QA_CACHE_DIR=/tmp/qacache .venv/bin/python benchmarks/bench_memory.py [--sizes 10000,100000] [--questions 50]
 

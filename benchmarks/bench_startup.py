@@ -1,6 +1,6 @@
 """Start-up: fresh-cache first run, and start to first answer with an index already built.
 
-How to run (from the repository root; ~3–5 min on 2 cores):
+How to run (from the repository root; ~2–3 min on 2 cores):
     QA_CACHE_DIR=/tmp/qacache .venv/bin/python benchmarks/bench_startup.py [--repeat 3] [--no-make]
 
   (b) first run on a fresh cache: QA_CACHE_DIR points at a new temporary
