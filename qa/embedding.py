@@ -115,10 +115,6 @@ class Embedder:
         assert dim is not None
         return int(dim)
 
-    @property
-    def max_tokens(self) -> int:
-        return int(self._get().max_seq_length)
-
     def count_tokens(self, text: str) -> int:
         """Model tokens in `text`, without special tokens or prompt."""
         tokenizer = self._get().tokenizer
@@ -126,11 +122,6 @@ class Embedder:
         if backend is not None:  # the Rust tokenizer: fast, and no over-length warnings
             return len(backend.encode(text, add_special_tokens=False).ids)
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
-
-    def prompt_tokens(self, kind: str = "passage") -> int:
-        """Tokens the prompt plus special tokens add to every input."""
-        self._get()
-        return self.count_tokens(self._prompts.get(kind, "")) + 2
 
     # -- background ----------------------------------------------------------
     def background(self) -> tuple[np.ndarray, sp.csr_matrix | None]:
