@@ -78,7 +78,7 @@ def tiled_index(work: Path, base: Path, n_chunks: int, seed: int = 0) -> Path:
     rng = np.random.default_rng(seed)
     unit_chunk = np.array([u.chunk for u in src.units], dtype=np.int64)
     chunks, units, docs = [], [], []
-    chunk_vecs, unit_vecs, unit_rows = [], [], []
+    chunk_vecs, unit_vecs, unit_rows, chunk_rows = [], [], [], []
     for i in range(copies):
         keep = min(n_base, n_chunks - i * n_base)
         offset = i * n_base
@@ -92,12 +92,15 @@ def tiled_index(work: Path, base: Path, n_chunks: int, seed: int = 0) -> Path:
         chunk_vecs.append(_jitter(src.chunk_vectors[:keep], rng, i))
         unit_vecs.append(_jitter(src.unit_vectors[kept_units], rng, i))
         unit_rows.append(kept_units)
-    rows = np.concatenate(unit_rows)
-    sparse = src.unit_sparse[rows] if src.unit_sparse.shape[1] else sp.csr_matrix((len(rows), 0), dtype=np.float32)
+        chunk_rows.append(np.arange(keep))
+    rows, crows = np.concatenate(unit_rows), np.concatenate(chunk_rows)
+    has_sparse = src.unit_sparse.shape[1] > 0
+    sparse = src.unit_sparse[rows] if has_sparse else None
+    chunk_sparse = sp.csr_matrix(src.chunk_sparse)[crows] if has_sparse else None
     manifest = dataclasses.replace(src.manifest, documents=tuple(docs), generation=1)
     shutil.rmtree(out, ignore_errors=True)
     store.save(out, manifest, tuple(chunks), tuple(units), np.concatenate(chunk_vecs),
-               np.concatenate(unit_vecs), sparse)
+               np.concatenate(unit_vecs), sparse, chunk_sparse)
     log(f"tiled index: {len(chunks)} chunks, {len(units)} sentences ({copies} copies of {n_base} chunks)")
     return out
 

@@ -24,6 +24,7 @@ from .embedding import Embedder
 from .errors import IndexIncompatible, IndexNotFound, NoDocuments
 from .lexical import terms
 from .sentences import split_sentences
+from .sparse import max_pool_rows, normalize_rows
 
 Progress = Callable[[float, str], None]
 
@@ -48,7 +49,8 @@ class _DocPart:
     units: list[tuple[int, store.UnitRecord]]  # (chunk offset within doc, unit)
     chunk_vectors: np.ndarray | None
     unit_vectors: np.ndarray | None
-    unit_sparse: sp.csr_matrix | None = None
+    unit_sparse: sp.csr_matrix | None = None  # L2-normalized rows
+    chunk_sparse: sp.csr_matrix | None = None  # max over the chunk's sentences, then normalized
 
 
 def _previous(index_dir: Path, model: str, chunking: dict) -> store.StoredIndex | None:
@@ -74,6 +76,7 @@ def _reuse(prev: store.StoredIndex, source: str) -> _DocPart:
         chunk_vectors=prev.chunk_vectors[rows],
         unit_vectors=prev.unit_vectors[unit_rows],
         unit_sparse=prev.unit_sparse[unit_rows],
+        chunk_sparse=prev.chunk_sparse[rows],
     )
 
 
@@ -125,9 +128,13 @@ def _embed_missing(parts: list[_DocPart], embedder: Embedder, progress: Progress
         if part.chunk_vectors is None:
             c_rows = [chunk_row[c.text] for c in part.chunks]
             u_rows = [unit_row[u.text] for _, u in part.units]
+            raw = unit_sp[u_rows] if unit_sp is not None else None
+            # Chunk terms are pooled here, once per new document, not at every load.
+            chunk_sp = (normalize_rows(max_pool_rows(raw, np.array([n for n, _ in part.units], np.int64),
+                                                     len(part.chunks))) if raw is not None else None)
             part = _DocPart(part.entry, part.chunks, part.units, chunk_vecs[c_rows].reshape(-1, dim),
                             unit_vecs[u_rows].reshape(-1, dim),
-                            unit_sp[u_rows] if unit_sp is not None else None)
+                            normalize_rows(raw) if raw is not None else None, chunk_sp)
         finished.append(part)
     return finished, total
 
@@ -184,7 +191,8 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
         path = store.save(
             index_dir, manifest, tuple(chunks), tuple(units),
             _stack([p.chunk_vectors for p in parts], dim), _stack([p.unit_vectors for p in parts], dim),
-            _stack_sparse(parts, len(units)))
+            _stack_sparse([p.unit_sparse for p in parts if p.units], len(units)),
+            _stack_sparse([p.chunk_sparse for p in parts if p.chunks], len(chunks)))
     return BuildReport(added, updated, removed, unchanged, len(chunks), time.perf_counter() - t0,
                        embedded, tuple(skipped), str(path))
 
@@ -194,9 +202,8 @@ def _stack(arrays: list[np.ndarray | None], dim: int) -> np.ndarray:
     return np.concatenate(present).astype(np.float32) if present else np.zeros((0, dim), np.float32)
 
 
-def _stack_sparse(parts: list[_DocPart], n_units: int) -> sp.csr_matrix:
-    """All sentences' sparse rows; zero columns when a part lacks them (a model without a head)."""
-    present = [p.unit_sparse for p in parts if p.units]
+def _stack_sparse(present: list[sp.csr_matrix | None], n_rows: int) -> sp.csr_matrix:
+    """All parts' sparse rows; zero columns when a part lacks them (a model without a head)."""
     if not present or any(m is None or m.shape[1] == 0 for m in present):
-        return sp.csr_matrix((n_units, 0), dtype=np.float32)
+        return sp.csr_matrix((n_rows, 0), dtype=np.float32)
     return sp.vstack(present).tocsr()

@@ -7,11 +7,15 @@ Layout of `index/`:
     gen-<n>/chunks.jsonl    one chunk record per vector row
     gen-<n>/units.jsonl     sentence units (for quotes and fine-grained scores)
     gen-<n>/chunk_vectors.npy, unit_vectors.npy   float32, L2-normalized
-    gen-<n>/unit_sparse.npz   sentence latent terms (scipy CSR; zero columns without a sparse head)
+    gen-<n>/unit_sparse.*.npy    sentence latent terms, CSR by sentence, L2-normalized rows
+    gen-<n>/chunk_sparse.*.npy   chunk latent terms (max over its sentences), CSC by term
+                                 (shape, indptr, indices, data; no columns without a sparse head)
 
 A build writes a complete new generation, fsyncs it, then swaps CURRENT; a
 crash at any point leaves the previous generation live. FAISS indexes are
-built in memory at load time (they are derived data). This module does not
+built in memory at load time (they are derived data). Sentence vectors and
+latent terms are memory-mapped: a query reads a few hundred of their rows or
+columns, so only those pages need to be in memory. This module does not
 embed, chunk or score.
 """
 from __future__ import annotations
@@ -21,6 +25,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,7 +35,7 @@ import scipy.sparse as sp
 
 from .errors import BuildLocked, IndexIncompatible, IndexNotFound
 
-FORMAT_VERSION = 2  # 2: sentence units with sparse latent terms
+FORMAT_VERSION = 3  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored
 REBUILD_HINT = "rebuild it with `qa build` (or `make run`)"
 LOAD_ATTEMPTS = 5
 
@@ -94,6 +99,7 @@ class StoredIndex:
     chunk_vectors: np.ndarray
     unit_vectors: np.ndarray
     unit_sparse: sp.csr_matrix
+    chunk_sparse: sp.csr_matrix
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -135,16 +141,20 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None) -> StoredInd
         raise IndexIncompatible(
             f"index in {index_dir} was built with model {manifest.model!r}, not {model!r}: {REBUILD_HINT}")
     try:
-        chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"])}) for r in _read_jsonl(gen / "chunks.jsonl"))
+        # Terms repeat across chunks: one string object per distinct term.
+        chunks = tuple(ChunkRecord(**{**r, "terms": tuple(map(sys.intern, r["terms"]))})
+                       for r in _read_jsonl(gen / "chunks.jsonl"))
         units = tuple(UnitRecord(**r) for r in _read_jsonl(gen / "units.jsonl"))
-        chunk_vectors = np.load(gen / "chunk_vectors.npy")
-        unit_vectors = np.load(gen / "unit_vectors.npy")
-        unit_sparse = sp.load_npz(gen / "unit_sparse.npz").tocsr()
+        chunk_vectors = np.load(gen / "chunk_vectors.npy", mmap_mode="r")
+        unit_vectors = np.load(gen / "unit_vectors.npy", mmap_mode="r")
+        unit_sparse = _load_sparse(gen / "unit_sparse", sp.csr_matrix)
+        chunk_sparse = _load_sparse(gen / "chunk_sparse", sp.csc_matrix)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexIncompatible(f"index in {gen} is damaged or incomplete ({exc}): {REBUILD_HINT}") from exc
-    if len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(units) or unit_sparse.shape[0] != len(units):
+    if (len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(units) or unit_sparse.shape[0] != len(units)
+            or chunk_sparse.shape[0] != len(chunks)):
         raise IndexIncompatible(f"index in {gen} is inconsistent (rows differ from records): {REBUILD_HINT}")
-    return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors, unit_sparse)
+    return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors, unit_sparse, chunk_sparse)
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
@@ -169,20 +179,33 @@ def _npy_bytes(array: np.ndarray) -> bytes:
     import io
 
     buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(array, dtype=np.float32))
+    np.save(buf, np.ascontiguousarray(array))
     return buf.getvalue()
 
 
-def _npz_bytes(matrix: sp.csr_matrix) -> bytes:
-    import io
+def _save_sparse(stem: Path, matrix: sp.csr_matrix | sp.csc_matrix) -> None:
+    """A CSR or CSC matrix as four .npy files that `_load_sparse` can memory-map."""
+    matrix.sort_indices()
+    parts = {"shape": np.asarray(matrix.shape, dtype=np.int64), "indptr": matrix.indptr.astype(np.int64),
+             "indices": matrix.indices.astype(np.int32), "data": matrix.data.astype(np.float32)}
+    for name, array in parts.items():
+        _fsync_write(stem.with_name(f"{stem.name}.{name}.npy"), _npy_bytes(array))
 
-    buf = io.BytesIO()
-    sp.save_npz(buf, matrix.tocsr().astype(np.float32))
-    return buf.getvalue()
+
+def _load_sparse(stem: Path, kind: type) -> sp.csr_matrix | sp.csc_matrix:
+    def part(name: str) -> np.ndarray:
+        return np.load(stem.with_name(f"{stem.name}.{name}.npy"), mmap_mode="r")
+
+    shape = tuple(int(x) for x in part("shape"))
+    if len(shape) != 2:
+        raise ValueError(f"{stem.name} has shape {shape}")
+    # copy=False keeps the memory maps; the dtypes are the ones scipy would choose, so nothing is scanned.
+    return kind((part("data"), part("indices"), part("indptr")), shape=shape, copy=False)
 
 
 def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], units: tuple[UnitRecord, ...],
-         chunk_vectors: np.ndarray, unit_vectors: np.ndarray, unit_sparse: sp.csr_matrix | None = None) -> Path:
+         chunk_vectors: np.ndarray, unit_vectors: np.ndarray, unit_sparse: sp.csr_matrix | None = None,
+         chunk_sparse: sp.csr_matrix | None = None) -> Path:
     """Write a new generation and make it live; older generations but one are removed."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -192,11 +215,14 @@ def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], u
     tmp.mkdir()
     _fsync_write(tmp / "chunks.jsonl", _jsonl(chunks))
     _fsync_write(tmp / "units.jsonl", _jsonl(units))
-    _fsync_write(tmp / "chunk_vectors.npy", _npy_bytes(chunk_vectors))
-    _fsync_write(tmp / "unit_vectors.npy", _npy_bytes(unit_vectors))
+    _fsync_write(tmp / "chunk_vectors.npy", _npy_bytes(chunk_vectors.astype(np.float32, copy=False)))
+    _fsync_write(tmp / "unit_vectors.npy", _npy_bytes(unit_vectors.astype(np.float32, copy=False)))
     if unit_sparse is None:
         unit_sparse = sp.csr_matrix((len(units), 0), dtype=np.float32)
-    _fsync_write(tmp / "unit_sparse.npz", _npz_bytes(unit_sparse))
+    _save_sparse(tmp / "unit_sparse", sp.csr_matrix(unit_sparse))
+    if chunk_sparse is None:
+        chunk_sparse = sp.csr_matrix((len(chunks), 0), dtype=np.float32)
+    _save_sparse(tmp / "chunk_sparse", sp.csc_matrix(chunk_sparse))
     # The manifest goes last: a generation without one is never pointed to.
     _fsync_write(tmp / "manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
     _fsync_dir(tmp)

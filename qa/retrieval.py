@@ -14,6 +14,7 @@ and abstaining is `answering.py`'s job.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,6 @@ from . import index as store
 from .embedding import Embedder, QueryVectors
 from .errors import InvalidArgument
 from .lexical import LexicalIndex, terms
-from .sparse import max_pool_rows, normalize_rows
 
 MAX_QUESTION_CHARS = 2000
 
@@ -82,25 +82,30 @@ class LoadedIndex:
     """A stored index with its search structures; immutable once built."""
 
     def __init__(self, stored: store.StoredIndex) -> None:
-        self.stored = stored
         self.chunks = stored.chunks
         self.units = stored.units
-        self.chunk_vectors = stored.chunk_vectors
-        self.unit_vectors = stored.unit_vectors
         self.chunk_search = _faiss(stored.chunk_vectors, stored.manifest.dimension)
+        # FAISS's own copy doubles as the chunk vectors: no second one in memory.
+        self.chunk_vectors = _stored_vectors(self.chunk_search, len(stored.chunks), stored.manifest.dimension)
+        self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors)  # drops the file map
+        self.unit_vectors = stored.unit_vectors
         self.lexical = LexicalIndex([c.terms for c in stored.chunks])
         self.unit_chunk = np.array([u.chunk for u in stored.units], dtype=np.int64)
         self.units_of: list[list[int]] = [[] for _ in stored.chunks]
         for j, unit in enumerate(stored.units):
             self.units_of[unit.chunk].append(j)
-        has_sparse = stored.unit_sparse.shape[1] > 0
-        self.unit_sparse = normalize_rows(stored.unit_sparse) if has_sparse else None
-        self.chunk_sparse = (normalize_rows(max_pool_rows(stored.unit_sparse, self.unit_chunk, len(stored.chunks)))
-                             if has_sparse else None)
+        has_sparse = stored.unit_sparse.shape[1] > 0 and stored.chunk_sparse.shape[1] > 0
+        self.unit_sparse = stored.unit_sparse if has_sparse else None
+        self.chunk_sparse = stored.chunk_sparse if has_sparse else None  # by column (term)
 
     @property
     def generation(self) -> str:
         return self.stored.path.name
+
+    def sparse_scores(self, query: sp.csr_matrix) -> np.ndarray:
+        """Sparse cosine of every chunk to the query: only the query's columns are read."""
+        assert self.chunk_sparse is not None
+        return np.asarray(self.chunk_sparse[:, query.indices] @ query.data, dtype=np.float32)
 
     def unit_scores(self, vectors: QueryVectors, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(dense cosine, sparse cosine) of the question to the given sentences."""
@@ -117,6 +122,15 @@ def _faiss(vectors: np.ndarray, dim: int) -> faiss.Index:
     if len(vectors):
         idx.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return idx
+
+
+def _stored_vectors(index: faiss.IndexFlat, n: int, dim: int) -> np.ndarray:
+    """A read-only numpy view of the vectors inside a flat FAISS index."""
+    if n == 0:
+        return np.zeros((0, dim), dtype=np.float32)
+    view = faiss.rev_swig_ptr(index.get_xb(), n * dim).reshape(n, dim)
+    view.setflags(write=False)
+    return view
 
 
 def validate_question(question: object) -> str:
@@ -179,7 +193,7 @@ class Retriever:
             rows.update(int(r) for r in np.argpartition(-lexical, min(pool, n) - 1)[:pool])
             lexical = lexical / lexical.max()
         if self.weights.sparse > 0 and idx.chunk_sparse is not None and vectors.sparse is not None:
-            sparse_all = np.asarray((idx.chunk_sparse @ vectors.sparse.T).todense()).ravel()
+            sparse_all = idx.sparse_scores(vectors.sparse)
             rows.update(int(r) for r in np.argpartition(-sparse_all, min(pool, n) - 1)[:pool])
         else:
             sparse_all = np.zeros(n, dtype=np.float32)

@@ -135,6 +135,6 @@ def test_allow_empty_builds_an_empty_index_that_answers_nothing(tmp_path, fake_e
 
 def test_an_index_missing_a_file_is_refused_not_crashed(tmp_path, fake_embedder):
     gen = Path(build_index(_seeds(tmp_path, DOCS), tmp_path / "index", fake_embedder).index_path)
-    (gen / "unit_sparse.npz").unlink()
+    (gen / "unit_sparse.data.npy").unlink()
     with pytest.raises(IndexIncompatible, match="qa build"):
         store.load(tmp_path / "index")
