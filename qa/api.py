@@ -27,7 +27,7 @@ def _settings(**overrides: object) -> Settings:
 
 
 def embedder_for(settings: Settings) -> Embedder:
-    return get_embedder(settings.model, settings.cache_dir)
+    return get_embedder(settings.model, settings.cache_dir, settings.precision)
 
 
 def retriever_for(settings: Settings) -> Retriever:

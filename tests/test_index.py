@@ -80,3 +80,40 @@ def test_build_lock_serializes_builders(tmp_path):
         order.append("second")
     t.join()
     assert order == ["first-in", "first-out", "second"]
+
+
+def test_sparse_terms_round_trip_memory_mapped(tmp_path):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(1)
+    unit_sparse = sp.random(7, 50, density=0.2, format="csr", dtype=np.float32, random_state=1)
+    chunk_sparse = sp.random(3, 50, density=0.3, format="csr", dtype=np.float32, random_state=2)
+    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + 1, "x", ("x",)) for i in range(3))
+    units = tuple(store.UnitRecord(i % 3, i, i + 1, "x") for i in range(7))
+    vectors = rng.standard_normal((7, 4)).astype(np.float32)
+    store.save(tmp_path, _manifest(1), chunks, units, vectors[:3], vectors, unit_sparse, chunk_sparse)
+    loaded = store.load(tmp_path)
+    assert loaded.unit_sparse.format == "csr" and loaded.chunk_sparse.format == "csc"
+    assert (loaded.unit_sparse != unit_sparse).nnz == 0 and (loaded.chunk_sparse != chunk_sparse).nnz == 0
+    # Read from the files on demand rather than copied into memory.
+    for array in (loaded.unit_vectors, loaded.unit_sparse.data, loaded.unit_sparse.indices,
+                  loaded.chunk_sparse.data, loaded.chunk_sparse.indices):
+        assert _file_mapped(array)
+
+
+def _file_mapped(array: np.ndarray) -> bool:
+    base = array
+    while base is not None:
+        if isinstance(base, np.memmap):
+            return True
+        base = getattr(base, "base", None)
+    return False
+
+
+def test_a_model_without_sparse_head_stores_empty_terms(tmp_path):
+    chunks = (store.ChunkRecord("id0", "a.txt", 0, 1, "x", ("x",)),)
+    units = (store.UnitRecord(0, 0, 1, "x"),)
+    vec = np.ones((1, 4), np.float32)
+    store.save(tmp_path, _manifest(1), chunks, units, vec, vec)
+    loaded = store.load(tmp_path)
+    assert loaded.unit_sparse.shape == (1, 0) and loaded.chunk_sparse.shape == (1, 0)

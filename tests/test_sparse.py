@@ -1,0 +1,40 @@
+"""Latent terms: pooling, normalization and the by-column chunk scoring used at query time."""
+import numpy as np
+import scipy.sparse as sp
+
+from qa import index as store
+from qa.sparse import max_pool_rows, normalize_rows
+
+
+def test_max_pool_takes_the_largest_value_per_group_and_feature():
+    rows = sp.csr_matrix(np.array([[1, 0, 3], [2, 5, 0], [0, 0, 4]], dtype=np.float32))
+    pooled = max_pool_rows(rows, np.array([0, 0, 1]), 2).toarray()
+    assert pooled.tolist() == [[2, 5, 3], [0, 0, 4]]
+
+
+def test_normalized_rows_have_unit_length_and_empty_rows_stay_empty():
+    rows = normalize_rows(sp.csr_matrix(np.array([[3, 4], [0, 0]], dtype=np.float32)))
+    assert np.allclose(rows.toarray(), [[0.6, 0.8], [0, 0]])
+
+
+def test_column_scoring_equals_the_full_product(tmp_path, fake_embedder):
+    """LoadedIndex.sparse_scores reads only the query's columns; it must equal chunk_sparse @ q."""
+    from qa.embedding import QueryVectors
+    from qa.retrieval import LoadedIndex
+
+    n, features = 40, 300
+    chunk_sparse = normalize_rows(sp.random(n, features, density=0.05, format="csr", dtype=np.float32, random_state=3))
+    unit_sparse = chunk_sparse.copy()
+    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + 1, "x", ("x",)) for i in range(n))
+    units = tuple(store.UnitRecord(i, i, i + 1, "x") for i in range(n))
+    vectors = np.eye(n, 4, dtype=np.float32)
+    doc = store.DocumentEntry("a.txt", "00", 3, "utf-8", n, "2026-01-01T00:00:00+00:00")
+    manifest = store.Manifest(store.FORMAT_VERSION, "m", 4, {}, (doc,), "now", 1)
+    store.save(tmp_path, manifest, chunks, units, vectors, vectors, unit_sparse, chunk_sparse)
+    idx = LoadedIndex(store.load(tmp_path))
+    query = normalize_rows(sp.random(1, features, density=0.1, format="csr", dtype=np.float32, random_state=4))
+    expected = (chunk_sparse @ query.T).toarray().ravel()
+    assert np.allclose(idx.sparse_scores(query), expected, atol=1e-6)
+    dense, sparse = idx.unit_scores(QueryVectors(vectors[0], query), np.arange(5))
+    assert np.allclose(sparse, expected[:5], atol=1e-6)
+    assert np.allclose(idx.chunk_vectors, vectors)  # FAISS's copy, read back
