@@ -81,7 +81,7 @@ def measure_size(index_dir, questions: dict[str, list[str]], pieces: int) -> dic
         select.append(_ms(answering.select, retriever, q))
     parts = [_parts(idx, retriever, q) for q in every]
     result = {
-        "chunks": len(idx.chunks), "sentences": len(idx.units), "load_s": load_s,
+        "chunks": len(idx.chunks), "sentences": len(idx.unit_chunk), "load_s": load_s,
         "first": first, "cached": cached,
         "search_ms": statistics.median(search),
         "select_ms": max(0.0, statistics.median([b - a for a, b in zip(search, select)])),

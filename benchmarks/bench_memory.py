@@ -7,14 +7,13 @@ first be tiled and the base index built):
 For each size a fresh child process (this script with --child) loads the
 model and the index tiled by `synthetic.py`, answers `--questions` XQuAD
 questions (half Arabic, half English) with `qa.answering.answer`, and
-reports its peak RSS (`resource.getrusage(...).ru_maxrss`) and its RSS after
+reports its peak RSS (VmHWM of /proc/self/status) and its RSS after
 each stage (VmRSS), so the model's and the index's shares are visible.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -25,11 +24,15 @@ from synthetic import base_index, tiled_index, work_dir
 TARGET_MB = 1536  # issue 6: peak RSS ≤ 1.5 GB at 100k chunks
 
 
-def _rss_mb() -> float:
+def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _rss_mb() -> float:
+    return _status_mb("VmRSS")
 
 
 def child(index_dir: str, questions: int) -> None:
@@ -48,8 +51,10 @@ def child(index_dir: str, questions: int) -> None:
     asked = xquad_questions("ar", questions // 2) + xquad_questions("en", questions - questions // 2)
     found = sum(answering.answer(retriever, q).found for q in asked)
     stages["+ answers"] = _rss_mb()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"chunks": len(idx.chunks), "sentences": len(idx.units), "stages": stages,
+    # VmHWM, not ru_maxrss: the latter survives exec and would report the parent's
+    # size at fork time (this script tiles 100k-chunk indexes in memory first).
+    peak = _status_mb("VmHWM")
+    print(json.dumps({"chunks": len(idx.chunks), "sentences": len(idx.unit_chunk), "stages": stages,
                       "peak_mb": peak, "answered": len(asked), "found": found}))
 
 

@@ -115,11 +115,11 @@ def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, li
     qset = set(search.terms)
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
     for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):
-        rows = idx.units_of[item.row]
-        if not rows:
+        rows = idx.units_of(item.row)
+        if not len(rows):
             continue
-        dense, sparse = idx.unit_scores(search.vectors, np.asarray(rows))
-        overlap = np.array([len(qset & set(terms(idx.units[j].text))) / max(1, len(qset)) for j in rows])
+        dense, sparse = idx.unit_scores(search.vectors, rows)
+        overlap = np.array([len(qset & set(terms(idx.unit_text(j)))) / max(1, len(qset)) for j in rows])
         own = dense + sparse + OVERLAP_WEIGHT * overlap
         for i, j in enumerate(rows):
             if own[i] + item.dense <= best[0]:
@@ -127,7 +127,7 @@ def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, li
             chosen = [j]
             neighbours = [(own[i + d], rows[i + d]) for d in (-1, 1) if 0 <= i + d < len(rows)]
             fitting = [(s, n) for s, n in neighbours
-                       if max(idx.units[n].end, idx.units[j].end) - min(idx.units[n].start, idx.units[j].start)
+                       if max(idx.unit_end[n], idx.unit_end[j]) - min(idx.unit_start[n], idx.unit_start[j])
                        <= QUOTE_MAX_CHARS]
             if fitting and pair:
                 chosen = sorted([j, max(fitting)[1]])
@@ -146,8 +146,8 @@ def _background_scores(embedder: Embedder, search: Search) -> np.ndarray:
 
 def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, float]:
     """The abstention model's features for this search (names in FEATURES)."""
-    rows = np.concatenate([idx.units_of[s.row] for s in search.ranked[:EVIDENCE_PASSAGES]]
-                          + [np.zeros(0, np.int64)]).astype(np.int64)
+    rows = np.concatenate([idx.units_of(s.row) for s in search.ranked[:EVIDENCE_PASSAGES]]
+                          + [np.zeros(0, np.int64)])
     if not len(rows):
         return {**dict.fromkeys(FEATURES, 0.0), "question_terms": float(len(search.terms))}
     dense, sparse = idx.unit_scores(search.vectors, rows)
@@ -157,7 +157,7 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     spread = float(background.std()) if len(background) > 1 else 0.0
     z = (float(combined[j]) - float(background.mean())) / spread if spread > 1e-6 else 0.0
     chunk = idx.chunks[int(idx.unit_chunk[rows[j]])]
-    rare = idx.lexical.idf_share(search.terms, chunk.terms)
+    rare = idx.lexical.idf_share(search.terms, terms(chunk.text))
     return {
         "sentence_dense": float(dense[j]),
         "sentence_sparse": float(sparse[j]),
@@ -211,7 +211,7 @@ def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[
     rank, rows = _quote(idx, trimmed, pair)
     if rank < 0:
         return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search))
-    start, end = idx.units[rows[0]].start, idx.units[rows[-1]].end
+    start, end = int(idx.unit_start[rows[0]]), int(idx.unit_end[rows[-1]])
     chunk = idx.chunks[search.ranked[rank].row]
     quote = chunk.text[start - chunk.start:end - chunk.start]
     features = evidence(idx, retriever.embedder, search)

@@ -82,6 +82,7 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
 
     settings = load_settings().with_overrides(model=args.model)
     embedder = embedder_for(settings).warm_up()
+    embedder.background()  # cached beside the model, so a server's first answer does not embed them
     print(f"model {settings.model} ready (dimension {embedder.dimension})")
     return 0
 

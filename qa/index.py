@@ -5,7 +5,7 @@ Layout of `index/`:
     .lock                flock held by a build
     gen-<n>/manifest.json   format, model, dimension, chunking, documents
     gen-<n>/chunks.jsonl    one chunk record per vector row
-    gen-<n>/units.jsonl     sentence units (for quotes and fine-grained scores)
+    gen-<n>/units.npy       sentence units: (chunk row, start, end) in document offsets
     gen-<n>/chunk_vectors.npy, unit_vectors.npy   float32, L2-normalized
     gen-<n>/unit_sparse.*.npy    sentence latent terms, CSR by sentence, L2-normalized rows
     gen-<n>/chunk_sparse.*.npy   chunk latent terms (max over its sentences), CSC by term
@@ -13,21 +13,23 @@ Layout of `index/`:
 
 A build writes a complete new generation, fsyncs it, then swaps CURRENT; a
 crash at any point leaves the previous generation live. FAISS indexes are
-built in memory at load time (they are derived data). Sentence vectors and
-latent terms are memory-mapped: a query reads a few hundred of their rows or
-columns, so only those pages need to be in memory. This module does not
-embed, chunk or score.
+built in memory at load time (they are derived data). A server loads with
+`on_disk=True`: sentence vectors and latent terms stay in their files and a
+query reads the few hundred rows or columns it needs with pread (memory maps
+were tried: the kernel maps whole large folios around each touch, and a 100k
+index's maps grew the RSS by 1.4 GB). This module does not embed, chunk or score.
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -94,12 +96,124 @@ class Manifest:
 class StoredIndex:
     path: Path
     manifest: Manifest
-    chunks: tuple[ChunkRecord, ...]
-    units: tuple[UnitRecord, ...]
-    chunk_vectors: np.ndarray
-    unit_vectors: np.ndarray
-    unit_sparse: sp.csr_matrix
-    chunk_sparse: sp.csr_matrix
+    chunks: "tuple[ChunkRecord, ...] | ChunkTable"  # with on_disk, terms are in `chunk_terms` instead
+    units: tuple[UnitRecord, ...]  # empty with on_disk: `unit_spans` says the same
+    chunk_vectors: "np.ndarray | DiskArray"
+    unit_vectors: "np.ndarray | DiskArray"
+    unit_sparse: "sp.csr_matrix | DiskSparse"
+    chunk_sparse: "sp.csc_matrix | DiskSparse"
+    unit_spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))  # (chunk, start, end)
+    chunk_terms: tuple[tuple[str, ...], ...] = ()
+
+
+class DiskArray:
+    """Rows of a 2-D .npy file, read on demand with pread: nothing mapped, nothing kept."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read_header(fh)
+            self.offset = fh.tell()
+        if fortran or len(shape) not in (1, 2):
+            raise ValueError(f"{path.name}: unexpected layout {shape}")
+        self.shape, self.dtype = tuple(shape), np.dtype(dtype)
+        self.row_bytes = self.dtype.itemsize * (shape[1] if len(shape) == 2 else 1)
+        self._fd = os.open(path, os.O_RDONLY)
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        data = os.pread(self._fd, (stop - start) * self.row_bytes, self.offset + start * self.row_bytes)
+        return np.frombuffer(data, dtype=self.dtype).reshape((stop - start, *self.shape[1:]))
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The given rows, in order; runs of consecutive rows cost one read each."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return np.zeros((0, *self.shape[1:]), dtype=self.dtype)
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+        runs = np.split(rows, breaks)
+        return np.concatenate([self.read(int(r[0]), int(r[-1]) + 1) for r in runs])
+
+
+class ChunkTable(Sequence[ChunkRecord]):
+    """Chunk records read from chunks.jsonl when asked for (an answer needs a dozen, not 100k)."""
+
+    def __init__(self, path: Path, offsets: np.ndarray, source_ids: np.ndarray, sources: tuple[str, ...]) -> None:
+        """`offsets[i]` = (start, end) bytes of record i's line; `sources[source_ids[i]]` its document."""
+        self.offsets, self.source_ids, self.sources = offsets, source_ids, sources
+        self._fd = os.open(path, os.O_RDONLY)
+        self._get = functools.lru_cache(maxsize=256)(self._read)
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
+
+    def __len__(self) -> int:
+        return len(self.source_ids)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._get(j) for j in range(*i.indices(len(self)))]
+        i = int(i)
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._get(i % len(self))
+
+    def source(self, i: int) -> str:
+        return self.sources[self.source_ids[i]]
+
+    def _read(self, i: int) -> ChunkRecord:
+        start, end = (int(x) for x in self.offsets[i])
+        record = json.loads(os.pread(self._fd, end - start, start))
+        return ChunkRecord(**{**record, "terms": ()})
+
+
+def _chunk_table(path: Path) -> tuple[ChunkTable, tuple[tuple[str, ...], ...]]:
+    """Scan chunks.jsonl once: line offsets, sources and terms (interned: they repeat across chunks)."""
+    offsets, source_ids, terms = [], [], []
+    sources: dict[str, int] = {}
+    position = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            position += len(line)
+            if not line.strip():
+                continue
+            offsets.append((position - len(line), position))
+            record = json.loads(line)
+            source_ids.append(sources.setdefault(record["source"], len(sources)))
+            terms.append(tuple(map(sys.intern, record["terms"])))
+    table = ChunkTable(path, np.asarray(offsets, dtype=np.int64).reshape(-1, 2), np.asarray(source_ids, dtype=np.int32),
+                       tuple(sources))
+    return table, tuple(terms)
+
+
+@dataclass(frozen=True)
+class DiskSparse:
+    """A CSR (by row) or CSC (by column) matrix whose pointers are in memory and entries on disk."""
+    shape: tuple[int, int]
+    indptr: np.ndarray
+    indices: DiskArray
+    data: DiskArray
+
+    def entries(self, majors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(minor indices, values, position in `majors`) of the entries of the given rows/columns."""
+        majors = np.asarray(majors, dtype=np.int64)
+        starts, stops = self.indptr[majors], self.indptr[majors + 1]
+        owner = np.repeat(np.arange(len(majors)), stops - starts)
+        spans = [(int(a), int(b)) for a, b in zip(starts, stops) if b > a]
+        if not spans:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32), owner
+        return (np.concatenate([self.indices.read(a, b) for a, b in spans]),
+                np.concatenate([self.data.read(a, b) for a, b in spans]), owner)
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -112,24 +226,29 @@ def current_generation(index_dir: Path) -> Path | None:
     return gen if name.startswith("gen-") and gen.is_dir() else None
 
 
-def load(index_dir: Path, model: str | None = None) -> StoredIndex:
-    """Load the live generation; refuse one built by another model or format."""
+def load(index_dir: Path, model: str | None = None, on_disk: bool = False) -> StoredIndex:
+    """Load the live generation; refuse one built by another model or format.
+
+    `on_disk=True` (for serving) leaves sentence vectors and latent terms in their
+    files (see `DiskArray`), builds no UnitRecords and moves chunk terms to
+    `chunk_terms`, so that they can be dropped once the BM25 index is built.
+    """
     index_dir = Path(index_dir)
     for _ in range(LOAD_ATTEMPTS):
         gen = current_generation(index_dir)
         if gen is None:
             raise IndexNotFound(f"no index in {index_dir}: build it with `qa build` (or `make run`)")
         try:
-            return _load_generation(index_dir, gen, model)
+            return _load_generation(index_dir, gen, model, on_disk)
         except IndexIncompatible:
             # Two builds finishing during one read collect the generation being read:
             # read the new live one instead, but report a damaged one that is still live.
             if current_generation(index_dir) == gen:
                 raise
-    return _load_generation(index_dir, gen, model)
+    return _load_generation(index_dir, gen, model, on_disk)
 
 
-def _load_generation(index_dir: Path, gen: Path, model: str | None) -> StoredIndex:
+def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: bool) -> StoredIndex:
     try:
         manifest = Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -141,20 +260,33 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None) -> StoredInd
         raise IndexIncompatible(
             f"index in {index_dir} was built with model {manifest.model!r}, not {model!r}: {REBUILD_HINT}")
     try:
-        # Terms repeat across chunks: one string object per distinct term.
-        chunks = tuple(ChunkRecord(**{**r, "terms": tuple(map(sys.intern, r["terms"]))})
-                       for r in _read_jsonl(gen / "chunks.jsonl"))
-        units = tuple(UnitRecord(**r) for r in _read_jsonl(gen / "units.jsonl"))
-        chunk_vectors = np.load(gen / "chunk_vectors.npy", mmap_mode="r")
-        unit_vectors = np.load(gen / "unit_vectors.npy", mmap_mode="r")
-        unit_sparse = _load_sparse(gen / "unit_sparse", sp.csr_matrix)
-        chunk_sparse = _load_sparse(gen / "chunk_sparse", sp.csc_matrix)
+        if on_disk:
+            chunks, chunk_terms = _chunk_table(gen / "chunks.jsonl")
+        else:
+            chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"])}) for r in _read_jsonl(gen / "chunks.jsonl"))
+        spans = np.load(gen / "units.npy")
+        if spans.ndim != 2 or spans.shape[1] != 3 or (len(spans) and not 0 <= spans[:, 0].min() <= spans[:, 0].max() < len(chunks)):
+            raise ValueError("units.npy does not match the chunks")
+        if on_disk:
+            units: tuple[UnitRecord, ...] = ()
+            chunk_vectors = DiskArray(gen / "chunk_vectors.npy")
+            unit_vectors = DiskArray(gen / "unit_vectors.npy")
+            unit_sparse = _load_sparse(gen / "unit_sparse", None)
+            chunk_sparse = _load_sparse(gen / "chunk_sparse", None)
+        else:
+            chunk_vectors = np.load(gen / "chunk_vectors.npy")
+            units = tuple(UnitRecord(int(c), int(a), int(b), chunks[c].text[a - chunks[c].start:b - chunks[c].start])
+                          for c, a, b in spans.tolist())
+            unit_vectors = np.load(gen / "unit_vectors.npy")
+            unit_sparse = _load_sparse(gen / "unit_sparse", sp.csr_matrix)
+            chunk_sparse = _load_sparse(gen / "chunk_sparse", sp.csc_matrix)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexIncompatible(f"index in {gen} is damaged or incomplete ({exc}): {REBUILD_HINT}") from exc
-    if (len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(units) or unit_sparse.shape[0] != len(units)
+    if (len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(spans) or unit_sparse.shape[0] != len(spans)
             or chunk_sparse.shape[0] != len(chunks)):
         raise IndexIncompatible(f"index in {gen} is inconsistent (rows differ from records): {REBUILD_HINT}")
-    return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors, unit_sparse, chunk_sparse)
+    return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors, unit_sparse, chunk_sparse,
+                       spans, chunk_terms if on_disk else ())
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
@@ -192,15 +324,21 @@ def _save_sparse(stem: Path, matrix: sp.csr_matrix | sp.csc_matrix) -> None:
         _fsync_write(stem.with_name(f"{stem.name}.{name}.npy"), _npy_bytes(array))
 
 
-def _load_sparse(stem: Path, kind: type) -> sp.csr_matrix | sp.csc_matrix:
-    def part(name: str) -> np.ndarray:
-        return np.load(stem.with_name(f"{stem.name}.{name}.npy"), mmap_mode="r")
+def _load_sparse(stem: Path, kind: type | None) -> "sp.csr_matrix | sp.csc_matrix | DiskSparse":
+    """A matrix written by `_save_sparse`: in memory as `kind`, or (kind None) a DiskSparse."""
+    def path(name: str) -> Path:
+        return stem.with_name(f"{stem.name}.{name}.npy")
 
-    shape = tuple(int(x) for x in part("shape"))
+    shape = tuple(int(x) for x in np.load(path("shape")))
     if len(shape) != 2:
         raise ValueError(f"{stem.name} has shape {shape}")
-    # copy=False keeps the memory maps; the dtypes are the ones scipy would choose, so nothing is scanned.
-    return kind((part("data"), part("indices"), part("indptr")), shape=shape, copy=False)
+    indptr = np.load(path("indptr"))
+    if kind is None:
+        indices, data = DiskArray(path("indices")), DiskArray(path("data"))
+        if len(indices) != len(data) or (len(indptr) and indptr[-1] != len(data)):
+            raise ValueError(f"{stem.name} is truncated")
+        return DiskSparse((shape[0], shape[1]), indptr, indices, data)
+    return kind((np.load(path("data")), np.load(path("indices")), indptr), shape=shape)
 
 
 def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], units: tuple[UnitRecord, ...],
@@ -214,7 +352,8 @@ def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], u
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     _fsync_write(tmp / "chunks.jsonl", _jsonl(chunks))
-    _fsync_write(tmp / "units.jsonl", _jsonl(units))
+    spans = np.array([(u.chunk, u.start, u.end) for u in units], dtype=np.int64).reshape(-1, 3)
+    _fsync_write(tmp / "units.npy", _npy_bytes(spans))
     _fsync_write(tmp / "chunk_vectors.npy", _npy_bytes(chunk_vectors.astype(np.float32, copy=False)))
     _fsync_write(tmp / "unit_vectors.npy", _npy_bytes(unit_vectors.astype(np.float32, copy=False)))
     if unit_sparse is None:

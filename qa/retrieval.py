@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 from . import index as store
 from .embedding import Embedder, QueryVectors
-from .errors import InvalidArgument
+from .errors import IndexIncompatible, InvalidArgument
 from .lexical import LexicalIndex, terms
 
 MAX_QUESTION_CHARS = 2000
@@ -81,21 +81,25 @@ class Search:
 
 
 class LoadedIndex:
-    """A stored index with its search structures; immutable once built."""
+    """A stored index (loaded with on_disk=True) with its search structures; immutable once built."""
 
     def __init__(self, stored: store.StoredIndex) -> None:
-        self.chunks = stored.chunks
-        self.units = stored.units
+        if not isinstance(stored.chunks, store.ChunkTable) or not isinstance(stored.unit_vectors, store.DiskArray):
+            raise TypeError("LoadedIndex needs an index loaded with on_disk=True")
+        self.chunks: store.ChunkTable = stored.chunks
         self.chunk_search = _faiss(stored.chunk_vectors, stored.manifest.dimension)
         # FAISS's own copy doubles as the chunk vectors: no second one in memory.
         self.chunk_vectors = _stored_vectors(self.chunk_search, len(stored.chunks), stored.manifest.dimension)
-        self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors)  # drops the file map
+        self.lexical = LexicalIndex(stored.chunk_terms)
+        # Terms were only needed for BM25; the array copy of the vectors only for FAISS.
+        self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors, chunk_terms=())
         self.unit_vectors = stored.unit_vectors
-        self.lexical = LexicalIndex([c.terms for c in stored.chunks])
-        self.unit_chunk = np.array([u.chunk for u in stored.units], dtype=np.int64)
-        self.units_of: list[list[int]] = [[] for _ in stored.chunks]
-        for j, unit in enumerate(stored.units):
-            self.units_of[unit.chunk].append(j)
+        spans = stored.unit_spans
+        self.unit_chunk, self.unit_start, self.unit_end = (np.ascontiguousarray(spans[:, i]) for i in range(3))
+        if len(spans) and np.any(np.diff(self.unit_chunk) < 0):
+            raise IndexIncompatible(f"index in {stored.path} lists sentences out of chunk order: {store.REBUILD_HINT}")
+        # A chunk's sentences are consecutive rows: first_unit[r] .. first_unit[r + 1].
+        self.first_unit = np.searchsorted(self.unit_chunk, np.arange(len(stored.chunks) + 1))
         has_sparse = stored.unit_sparse.shape[1] > 0 and stored.chunk_sparse.shape[1] > 0
         self.unit_sparse = stored.unit_sparse if has_sparse else None
         self.chunk_sparse = stored.chunk_sparse if has_sparse else None  # by column (term)
@@ -104,25 +108,41 @@ class LoadedIndex:
     def generation(self) -> str:
         return self.stored.path.name
 
+    def units_of(self, row: int) -> np.ndarray:
+        return np.arange(self.first_unit[row], self.first_unit[row + 1], dtype=np.int64)
+
+    def unit_text(self, j: int) -> str:
+        chunk = self.chunks[int(self.unit_chunk[j])]
+        return chunk.text[int(self.unit_start[j]) - chunk.start:int(self.unit_end[j]) - chunk.start]
+
     def sparse_scores(self, query: sp.csr_matrix) -> np.ndarray:
         """Sparse cosine of every chunk to the query: only the query's columns are read."""
         assert self.chunk_sparse is not None
-        return np.asarray(self.chunk_sparse[:, query.indices] @ query.data, dtype=np.float32)
+        rows, values, owner = self.chunk_sparse.entries(query.indices)
+        weights = values * np.asarray(query.data, dtype=np.float32)[owner]
+        return np.bincount(rows, weights=weights, minlength=len(self.chunks)).astype(np.float32)
 
     def unit_scores(self, vectors: QueryVectors, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(dense cosine, sparse cosine) of the question to the given sentences."""
-        dense = self.unit_vectors[rows] @ vectors.dense
+        rows = np.asarray(rows, dtype=np.int64)
+        dense = self.unit_vectors.take(rows) @ vectors.dense
         if self.unit_sparse is None or vectors.sparse is None:
             return dense, np.zeros(len(rows), dtype=np.float32)
-        sparse = np.asarray((self.unit_sparse[rows] @ vectors.sparse.T).todense()).ravel()
+        query = np.zeros(self.unit_sparse.shape[1], dtype=np.float32)
+        query[vectors.sparse.indices] = vectors.sparse.data
+        features, values, owner = self.unit_sparse.entries(rows)
+        sparse = np.bincount(owner, weights=values * query[features], minlength=len(rows))
         return dense, sparse.astype(np.float32)
 
 
-def _faiss(vectors: np.ndarray, dim: int) -> faiss.Index:
-    """Exact inner product (see docs/benchmarks.md for when approximate indexes pay off)."""
+def _faiss(vectors: store.DiskArray, dim: int) -> faiss.Index:
+    """Exact inner product (see docs/benchmarks.md for when approximate indexes pay off).
+
+    Filled block by block from the file, so the vectors are in memory once, inside FAISS.
+    """
     idx = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        idx.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    for at in range(0, len(vectors), 8192):
+        idx.add(np.ascontiguousarray(vectors.read(at, min(at + 8192, len(vectors))), dtype=np.float32))
     return idx
 
 
@@ -183,7 +203,7 @@ class Retriever:
             return loaded
         with self._lock:
             if self._loaded is None or gen is None or gen.name != self._loaded.generation:
-                self._loaded = LoadedIndex(store.load(self.index_dir, self.embedder.model_name))
+                self._loaded = LoadedIndex(store.load(self.index_dir, self.embedder.model_name, on_disk=True))
             return self._loaded
 
     def search(self, question: str, k: int = 5, candidates: int = 50,
@@ -217,13 +237,13 @@ class Retriever:
         else:
             sparse_all = np.zeros(n, dtype=np.float32)
         if exclude:
-            rows = {r for r in rows if idx.chunks[r].source not in exclude}
+            rows = {r for r in rows if idx.chunks.source(r) not in exclude}
         if not rows:
             return Search(question, vectors, qterms, coverage, (), idx)
         cand = np.fromiter(sorted(rows), dtype=np.int64)
         dense = idx.chunk_vectors[cand] @ vectors.dense
         sentence = dense.copy()  # a chunk without sentences falls back to its own score
-        cand_units = np.concatenate([idx.units_of[r] for r in cand] + [np.zeros(0, np.int64)]).astype(np.int64)
+        cand_units = np.concatenate([idx.units_of(r) for r in cand] + [np.zeros(0, np.int64)])
         if len(cand_units):
             unit_dense, _ = idx.unit_scores(vectors, cand_units)
             best = np.full(n, -np.inf, dtype=np.float32)

@@ -36,3 +36,17 @@ def test_bf16_weights_keep_query_vectors_close_to_fp32(cache_dir, real_embedder,
         # Top-k choices over 16k latent features flip on small differences (0.98 seen on the Arabic
         # question); qa eval moves by <= 0.005 all the same (docs/benchmarks.md).
         assert float((fp32.sparse @ default.sparse.T).toarray()[0, 0]) > 0.95
+
+
+def test_background_vectors_are_cached_beside_the_model(cache_dir, real_embedder, monkeypatch):
+    """A new process (here: a new embedder) reads them instead of embedding 100 sentences again."""
+    dense, sparse = real_embedder.background()
+    fresh = Embedder(cache_dir=cache_dir)
+
+    def embed_again(texts):
+        raise AssertionError("background sentences embedded again")
+
+    monkeypatch.setattr(fresh, "encode_units", embed_again)
+    cached_dense, cached_sparse = fresh.background()
+    assert np.array_equal(cached_dense, dense)
+    assert sparse is None or (cached_sparse != sparse).nnz == 0

@@ -31,7 +31,7 @@ def test_column_scoring_equals_the_full_product(tmp_path, fake_embedder):
     doc = store.DocumentEntry("a.txt", "00", 3, "utf-8", n, "2026-01-01T00:00:00+00:00")
     manifest = store.Manifest(store.FORMAT_VERSION, "m", 4, {}, (doc,), "now", 1)
     store.save(tmp_path, manifest, chunks, units, vectors, vectors, unit_sparse, chunk_sparse)
-    idx = LoadedIndex(store.load(tmp_path))
+    idx = LoadedIndex(store.load(tmp_path, on_disk=True))
     query = normalize_rows(sp.random(1, features, density=0.1, format="csr", dtype=np.float32, random_state=4))
     expected = (chunk_sparse @ query.T).toarray().ravel()
     assert np.allclose(idx.sparse_scores(query), expected, atol=1e-6)
