@@ -53,10 +53,16 @@ def _parts(idx, retriever, question: str) -> dict[str, float]:
     vectors = retriever.embedder.encode_query(question)
     qterms = terms(question)
     pool = min(len(idx.chunks), 50)
-    out = {"faiss": _ms(idx.chunk_search.search, vectors.dense[None, :], pool),
+    from qa.retrieval import single_thread
+
+    def search():
+        with single_thread():  # as Retriever.run searches
+            idx.chunk_search.search(vectors.dense[None, :], pool)
+
+    out = {"faiss": _ms(search),
            "bm25": _ms(idx.lexical.scores, qterms)}
     if idx.chunk_sparse is not None and vectors.sparse is not None:
-        out["sparse"] = _ms(idx.sparse_scores, vectors.sparse)
+        out["sparse"] = _ms(idx.sparse_scores, vectors.sparse, np.arange(pool))
     return out
 
 

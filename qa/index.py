@@ -7,15 +7,15 @@ Layout of `index/`:
     gen-<n>/chunks.jsonl    one chunk record per vector row
     gen-<n>/units.npy       sentence units: (chunk row, start, end) in document offsets
     gen-<n>/chunk_vectors.npy, unit_vectors.npy   float32, L2-normalized
-    gen-<n>/unit_sparse.*.npy    sentence latent terms, CSR by sentence, L2-normalized rows
-    gen-<n>/chunk_sparse.*.npy   chunk latent terms (max over its sentences), CSC by term
-                                 (shape, indptr, indices, data; no columns without a sparse head)
+    gen-<n>/unit_sparse.*.npy    sentence latent terms, L2-normalized rows
+    gen-<n>/chunk_sparse.*.npy   chunk latent terms (max over its sentences), L2-normalized rows
+                                 (CSR as shape, indptr, indices, data; no columns without a sparse head)
 
 A build writes a complete new generation, fsyncs it, then swaps CURRENT; a
 crash at any point leaves the previous generation live. FAISS indexes are
 built in memory at load time (they are derived data). A server loads with
 `on_disk=True`: sentence vectors and latent terms stay in their files and a
-query reads the few hundred rows or columns it needs with pread (memory maps
+query reads the few hundred rows it needs with pread (memory maps
 were tried: the kernel maps whole large folios around each touch, and a 100k
 index's maps grew the RSS by 1.4 GB). This module does not embed, chunk or score.
 """
@@ -101,7 +101,7 @@ class StoredIndex:
     chunk_vectors: "np.ndarray | DiskArray"
     unit_vectors: "np.ndarray | DiskArray"
     unit_sparse: "sp.csr_matrix | DiskSparse"
-    chunk_sparse: "sp.csc_matrix | DiskSparse"
+    chunk_sparse: "sp.csr_matrix | DiskSparse"
     unit_spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))  # (chunk, start, end)
     chunk_terms: tuple[tuple[str, ...], ...] = ()
 
@@ -198,14 +198,14 @@ def _chunk_table(path: Path) -> tuple[ChunkTable, tuple[tuple[str, ...], ...]]:
 
 @dataclass(frozen=True)
 class DiskSparse:
-    """A CSR (by row) or CSC (by column) matrix whose pointers are in memory and entries on disk."""
+    """A CSR matrix whose row pointers are in memory and entries on disk."""
     shape: tuple[int, int]
     indptr: np.ndarray
     indices: DiskArray
     data: DiskArray
 
     def entries(self, majors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(minor indices, values, position in `majors`) of the entries of the given rows/columns."""
+        """(column indices, values, position in `majors`) of the entries of the given rows."""
         majors = np.asarray(majors, dtype=np.int64)
         starts, stops = self.indptr[majors], self.indptr[majors + 1]
         owner = np.repeat(np.arange(len(majors)), stops - starts)
@@ -279,7 +279,7 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: boo
                           for c, a, b in spans.tolist())
             unit_vectors = np.load(gen / "unit_vectors.npy")
             unit_sparse = _load_sparse(gen / "unit_sparse", sp.csr_matrix)
-            chunk_sparse = _load_sparse(gen / "chunk_sparse", sp.csc_matrix)
+            chunk_sparse = _load_sparse(gen / "chunk_sparse", sp.csr_matrix)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexIncompatible(f"index in {gen} is damaged or incomplete ({exc}): {REBUILD_HINT}") from exc
     if (len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(spans) or unit_sparse.shape[0] != len(spans)
@@ -315,8 +315,8 @@ def _npy_bytes(array: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def _save_sparse(stem: Path, matrix: sp.csr_matrix | sp.csc_matrix) -> None:
-    """A CSR or CSC matrix as four .npy files that `_load_sparse` can memory-map."""
+def _save_sparse(stem: Path, matrix: sp.csr_matrix) -> None:
+    """A CSR matrix as four .npy files (so that `DiskSparse` can read rows from them)."""
     matrix.sort_indices()
     parts = {"shape": np.asarray(matrix.shape, dtype=np.int64), "indptr": matrix.indptr.astype(np.int64),
              "indices": matrix.indices.astype(np.int32), "data": matrix.data.astype(np.float32)}
@@ -324,7 +324,7 @@ def _save_sparse(stem: Path, matrix: sp.csr_matrix | sp.csc_matrix) -> None:
         _fsync_write(stem.with_name(f"{stem.name}.{name}.npy"), _npy_bytes(array))
 
 
-def _load_sparse(stem: Path, kind: type | None) -> "sp.csr_matrix | sp.csc_matrix | DiskSparse":
+def _load_sparse(stem: Path, kind: type | None) -> "sp.csr_matrix | DiskSparse":
     """A matrix written by `_save_sparse`: in memory as `kind`, or (kind None) a DiskSparse."""
     def path(name: str) -> Path:
         return stem.with_name(f"{stem.name}.{name}.npy")
@@ -361,7 +361,7 @@ def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], u
     _save_sparse(tmp / "unit_sparse", sp.csr_matrix(unit_sparse))
     if chunk_sparse is None:
         chunk_sparse = sp.csr_matrix((len(chunks), 0), dtype=np.float32)
-    _save_sparse(tmp / "chunk_sparse", sp.csc_matrix(chunk_sparse))
+    _save_sparse(tmp / "chunk_sparse", sp.csr_matrix(chunk_sparse))
     # The manifest goes last: a generation without one is never pointed to.
     _fsync_write(tmp / "manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
     _fsync_dir(tmp)
