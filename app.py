@@ -12,6 +12,7 @@ from qa.config import apply_offline_env
 
 apply_offline_env()  # before gradio is imported: analytics off, hub offline
 
+import threading  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
 import gradio as gr  # noqa: E402
@@ -202,12 +203,20 @@ def build_ui(settings: Settings) -> gr.Blocks:
     return demo
 
 
-def main(host: str | None = None, port: int | None = None) -> None:
-    settings = load_settings().with_overrides(host=host, port=port)
+def _warm_up(settings: Settings) -> None:
     try:
-        api.retriever_for(settings).search("warm up", k=1)  # load model and index before the first user
+        api.retriever_for(settings).search("warm up", k=1)
     except IndexNotFound:
         print(f"no index in {settings.index_dir} yet: add documents in the Documents tab")
+    except QAError as exc:
+        print(f"qa: {exc}")  # the chat shows the same message on the first question
+
+
+def main(host: str | None = None, port: int | None = None) -> None:
+    settings = load_settings().with_overrides(host=host, port=port)
+    # Model and index load while Gradio starts (they take about as long); a
+    # question asked before they are ready waits for them inside the library.
+    threading.Thread(target=_warm_up, args=(settings,), daemon=True, name="qa-warm-up").start()
     theme = gr.themes.Default(font=FONTS, font_mono=["DejaVu Sans Mono", "monospace"])
     build_ui(settings).queue(default_concurrency_limit=CHAT_CONCURRENCY).launch(
         server_name=settings.host, server_port=settings.port, share=False, auth=settings.auth,
