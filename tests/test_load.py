@@ -35,7 +35,11 @@ QUESTIONS = [
 
 
 def server_pid(port: int) -> int:
-    """The process listening on `port` on loopback (socket inode from /proc/net/tcp, then /proc/*/fd)."""
+    """The process listening on `port` on loopback (socket inode from /proc/net/tcp, then /proc/*/fd).
+
+    The server may still be opening and closing files (its model loads while it
+    already listens), so an fd that vanishes mid-scan is skipped, not its process.
+    """
     inodes = set()
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
@@ -45,10 +49,15 @@ def server_pid(port: int) -> int:
         if not entry.name.isdigit():
             continue
         try:
-            if any(os.readlink(fd) in inodes for fd in (entry / "fd").iterdir()):
-                return int(entry.name)
+            fds = list((entry / "fd").iterdir())
         except OSError:
             continue
+        for fd in fds:
+            try:
+                if os.readlink(fd) in inodes:
+                    return int(entry.name)
+            except OSError:
+                continue
     raise LookupError(f"no process listens on port {port}")
 
 
