@@ -19,7 +19,6 @@ import numpy as np
 
 from .embedding import Embedder
 from .lexical import terms
-from .sparse import normalize_rows
 from .retrieval import LoadedIndex, Passage, Retriever, Search, validate_question
 
 QUOTE_MAX_CHARS = 400
@@ -142,7 +141,7 @@ def _background_scores(embedder: Embedder, search: Search) -> np.ndarray:
     dense, sparse = embedder.background()
     scores = dense @ search.vectors.dense
     if sparse is not None and search.vectors.sparse is not None:
-        scores = scores + np.asarray((normalize_rows(sparse) @ search.vectors.sparse.T).todense()).ravel()
+        scores = scores + np.asarray((sparse @ search.vectors.sparse.T).todense()).ravel()
     return scores
 
 

@@ -142,13 +142,16 @@ class Embedder:
     def background(self) -> tuple[np.ndarray, sp.csr_matrix | None]:
         """Vectors of the packaged background sentences (qa/data/background.txt), embedded once.
 
+        Sparse rows come L2-normalized, so that products with a query are cosines.
+
         They describe text that answers nothing; `answering.evidence` compares a
         question's best sentence with them, independently of the user's corpus.
         """
         self._get()
         with self._load_lock:
             if self._background is None:
-                self._background = self._cached_background()
+                dense, sparse = self._cached_background()
+                self._background = (dense, normalize_rows(sparse) if sparse is not None else None)
             return self._background
 
     def _cached_background(self) -> tuple[np.ndarray, sp.csr_matrix | None]:
