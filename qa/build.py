@@ -64,11 +64,33 @@ def _previous(index_dir: Path, model: str, chunking: dict) -> store.StoredIndex 
     return prev
 
 
-def _reuse(prev: store.StoredIndex, source: str) -> _DocPart:
-    rows = [i for i, c in enumerate(prev.chunks) if c.source == source]
+@dataclass(frozen=True)
+class _Previous:
+    """Where each document's chunks and each chunk's sentences sit in the previous index.
+
+    Looked up once per build, so reusing n documents costs O(index), not O(n x index).
+    """
+    stored: store.StoredIndex
+    chunk_rows: dict[str, list[int]]  # source -> its chunk rows
+    first_unit: np.ndarray  # a chunk's sentences are rows first_unit[r] .. first_unit[r + 1]
+    entries: dict[str, store.DocumentEntry]
+
+    @classmethod
+    def of(cls, stored: store.StoredIndex) -> "_Previous":
+        chunk_rows: dict[str, list[int]] = {}
+        for i, chunk in enumerate(stored.chunks):
+            chunk_rows.setdefault(chunk.source, []).append(i)
+        # Units are saved in chunk order (build_index below), so a search finds each chunk's run.
+        first_unit = np.searchsorted(stored.unit_spans[:, 0], np.arange(len(stored.chunks) + 1))
+        return cls(stored, chunk_rows, first_unit, {d.source: d for d in stored.manifest.documents})
+
+
+def _reuse(previous: _Previous, source: str) -> _DocPart:
+    prev = previous.stored
+    rows = previous.chunk_rows[source]
     row_map = {row: n for n, row in enumerate(rows)}
-    unit_rows = [j for j, u in enumerate(prev.units) if u.chunk in row_map]
-    entry = next(d for d in prev.manifest.documents if d.source == source)
+    unit_rows = [j for r in rows for j in range(int(previous.first_unit[r]), int(previous.first_unit[r + 1]))]
+    entry = previous.entries[source]
     return _DocPart(
         entry=entry,
         chunks=[prev.chunks[i] for i in rows],
@@ -158,13 +180,14 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
         chunking = settings.as_dict()
         prev = _previous(index_dir, embedder.model_name, chunking)
         prev_docs = {d.source: d for d in prev.manifest.documents} if prev else {}
+        previous = _Previous.of(prev) if prev is not None else None
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         parts: list[_DocPart] = []
         added = updated = unchanged = 0
         for doc in docs:
             old = prev_docs.get(doc.source)
-            if prev is not None and old is not None and old.sha256 == doc.sha256:
-                parts.append(_reuse(prev, doc.source))
+            if previous is not None and old is not None and old.sha256 == doc.sha256:
+                parts.append(_reuse(previous, doc.source))
                 unchanged += 1
             else:
                 parts.append(_split(doc, embedder, settings, now))
