@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from .config import DEFAULT_MODEL, apply_offline_env
+from .config import DEFAULT_MODEL, PRECISIONS, apply_offline_env
 from .errors import InvalidArgument, ModelUnavailable
 from .sparse import normalize_rows
 
@@ -65,8 +65,8 @@ class Embedder:
             raise InvalidArgument("model name is empty")
         if batch_size < 1:
             raise InvalidArgument(f"batch_size={batch_size} must be >= 1")
-        if precision not in ("auto", "fp32"):
-            raise InvalidArgument(f"precision={precision!r} must be 'auto' or 'fp32'")
+        if precision not in PRECISIONS:
+            raise InvalidArgument(f"precision={precision!r} must be one of {', '.join(PRECISIONS)}")
         self.model_name = model
         self.cache_dir = cache_dir or Path.home() / ".cache" / "qa"
         self.batch_size = batch_size

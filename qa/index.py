@@ -14,8 +14,8 @@ Layout of `index/`:
 A build writes a complete new generation, fsyncs it, then swaps CURRENT; a
 crash at any point leaves the previous generation live. FAISS indexes are
 built in memory at load time (they are derived data). A server loads with
-`on_disk=True`: sentence vectors and latent terms stay in their files and a
-query reads the few hundred rows it needs with pread (memory maps
+`on_disk=True`: chunk records, sentence vectors and latent terms stay in their
+files and a query reads the few hundred rows it needs with pread (memory maps
 were tried: the kernel maps whole large folios around each touch, and a 100k
 index's maps grew the RSS by 1.4 GB). This module does not embed, chunk or score.
 """
@@ -271,15 +271,15 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: boo
             units: tuple[UnitRecord, ...] = ()
             chunk_vectors = DiskArray(gen / "chunk_vectors.npy")
             unit_vectors = DiskArray(gen / "unit_vectors.npy")
-            unit_sparse = _load_sparse(gen / "unit_sparse", None)
-            chunk_sparse = _load_sparse(gen / "chunk_sparse", None)
+            unit_sparse = _load_sparse(gen / "unit_sparse", on_disk=True)
+            chunk_sparse = _load_sparse(gen / "chunk_sparse", on_disk=True)
         else:
             chunk_vectors = np.load(gen / "chunk_vectors.npy")
             units = tuple(UnitRecord(int(c), int(a), int(b), chunks[c].text[a - chunks[c].start:b - chunks[c].start])
                           for c, a, b in spans.tolist())
             unit_vectors = np.load(gen / "unit_vectors.npy")
-            unit_sparse = _load_sparse(gen / "unit_sparse", sp.csr_matrix)
-            chunk_sparse = _load_sparse(gen / "chunk_sparse", sp.csr_matrix)
+            unit_sparse = _load_sparse(gen / "unit_sparse", on_disk=False)
+            chunk_sparse = _load_sparse(gen / "chunk_sparse", on_disk=False)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexIncompatible(f"index in {gen} is damaged or incomplete ({exc}): {REBUILD_HINT}") from exc
     if (len(chunk_vectors) != len(chunks) or len(unit_vectors) != len(spans) or unit_sparse.shape[0] != len(spans)
@@ -324,8 +324,8 @@ def _save_sparse(stem: Path, matrix: sp.csr_matrix) -> None:
         _fsync_write(stem.with_name(f"{stem.name}.{name}.npy"), _npy_bytes(array))
 
 
-def _load_sparse(stem: Path, kind: type | None) -> "sp.csr_matrix | DiskSparse":
-    """A matrix written by `_save_sparse`: in memory as `kind`, or (kind None) a DiskSparse."""
+def _load_sparse(stem: Path, on_disk: bool) -> "sp.csr_matrix | DiskSparse":
+    """A matrix written by `_save_sparse`: in memory, or with its entries left on disk."""
     def path(name: str) -> Path:
         return stem.with_name(f"{stem.name}.{name}.npy")
 
@@ -333,12 +333,12 @@ def _load_sparse(stem: Path, kind: type | None) -> "sp.csr_matrix | DiskSparse":
     if len(shape) != 2:
         raise ValueError(f"{stem.name} has shape {shape}")
     indptr = np.load(path("indptr"))
-    if kind is None:
+    if on_disk:
         indices, data = DiskArray(path("indices")), DiskArray(path("data"))
         if len(indices) != len(data) or (len(indptr) and indptr[-1] != len(data)):
             raise ValueError(f"{stem.name} is truncated")
         return DiskSparse((shape[0], shape[1]), indptr, indices, data)
-    return kind((np.load(path("data")), np.load(path("indices")), indptr), shape=shape)
+    return sp.csr_matrix((np.load(path("data")), np.load(path("indices")), indptr), shape=shape)
 
 
 def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], units: tuple[UnitRecord, ...],
