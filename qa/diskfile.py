@@ -1,0 +1,59 @@
+"""Rows of .npy files read on demand with pread: nothing mapped, nothing kept.
+
+Memory maps were measured first and rejected for serving: the kernel maps
+whole large folios around each touched row (read-ahead 8 MB here), and a
+server's RSS grew by 1.4 GB within 50 questions (docs/benchmarks.md).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+class ReadOnlyFile:
+    """One read-only file descriptor, closed with its owner."""
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+
+    def __del__(self, _close=os.close) -> None:  # bound early: at interpreter exit `os` may be gone
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            _close(fd)
+
+    def pread(self, size: int, offset: int) -> bytes:
+        return os.pread(self._fd, size, offset)
+
+
+class DiskArray(ReadOnlyFile):
+    """Rows of a 1-D or 2-D .npy file."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read_header(fh)
+            self.offset = fh.tell()
+        if fortran or len(shape) not in (1, 2):
+            raise ValueError(f"{path.name}: unexpected layout {shape}")
+        self.shape, self.dtype = tuple(shape), np.dtype(dtype)
+        self.row_bytes = self.dtype.itemsize * (shape[1] if len(shape) == 2 else 1)
+        super().__init__(path)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        data = self.pread((stop - start) * self.row_bytes, self.offset + start * self.row_bytes)
+        return np.frombuffer(data, dtype=self.dtype).reshape((stop - start, *self.shape[1:]))
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The given rows, in order; runs of consecutive rows cost one read each."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return np.zeros((0, *self.shape[1:]), dtype=self.dtype)
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+        runs = np.split(rows, breaks)
+        return np.concatenate([self.read(int(r[0]), int(r[-1]) + 1) for r in runs])
