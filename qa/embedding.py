@@ -252,23 +252,24 @@ class Embedder:
     def _query_pass(self, text: str) -> QueryVectors:
         """Dense (prompted) and sparse (raw) query vectors from one batched forward pass.
 
-        A short query costs what streaming the weights costs, so two rows in one
-        pass take about the time of one.
+        The default model's rows run side by side through ONNX Runtime (`onnxencoder.py`).
         """
         encoder = self._query_encoder()
         if encoder is None:
             return self._torch_query_pass(text)
-        prompt = E5_PROMPTS["query"]
-        rows = [encoder.token_ids(prompt + text), encoder.token_ids(text)]
-        states, mask = encoder.states(rows, _bucket(max(map(len, rows))))
-        tokens = torch.from_numpy(states)
-        dense = _mean_pool(tokens[:1], torch.from_numpy(mask[:1]))[0].numpy()
+        prompted, raw = encoder.states([encoder.token_ids(E5_PROMPTS["query"] + text), encoder.token_ids(text)])
+        dense = prompted.mean(axis=0)
+        dense /= max(float(np.linalg.norm(dense)), 1e-12)
         head = self._sparse_head()
-        sparse = normalize_rows(head.encode([tokens[1, 1:len(rows[1]) - 1]])) if head is not None else None
+        sparse = normalize_rows(head.encode([torch.from_numpy(raw[1:-1])])) if head is not None else None
         return QueryVectors(np.ascontiguousarray(dense, dtype=np.float32), sparse)
 
     def _torch_query_pass(self, text: str) -> QueryVectors:
-        """`_query_pass` through sentence-transformers (models other than the default)."""
+        """`_query_pass` through sentence-transformers (models other than the default).
+
+        A short query costs what streaming the weights costs, so two rows in one
+        batch take about the time of one.
+        """
         model = self._get()
         prompt = self._prompts.get("query", "")
         if not self.has_sparse:

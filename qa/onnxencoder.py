@@ -1,10 +1,11 @@
 """The default model's transformer as an ONNX Runtime graph, for questions.
 
-A question is a dozen tokens: its cost is per-operator overhead and streaming
-the weights, where ONNX Runtime's fp32 kernels beat torch's bf16 ones on this
-hardware (2-row pass: ~10 vs ~13 ms, docs/benchmarks.md) and give fp32
-results. Documents keep going through torch: for batches of paragraphs bf16
-torch is twice as fast as fp32 ONNX Runtime here.
+A question is a few dozen tokens, and its two rows (prompted for the dense
+vector, raw for the latent terms) run best as two single-threaded calls side
+by side: 20.5 ms per question against 25 ms for one padded two-row batch and
+23 ms for torch with bf16 weights (docs/benchmarks.md), with fp32 results.
+Documents keep going through torch: for batches of paragraphs bf16 torch is
+twice as fast as fp32 ONNX Runtime here.
 
 The graph takes token embeddings, not token ids, so the 250k x 384
 word-embedding table (384 MB in fp32) stays on disk and a question reads its
@@ -21,6 +22,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -87,38 +89,46 @@ def _export(model_dir: Path, out: Path) -> None:
 
 
 class OnnxEncoder:
-    """Token states of short texts: tokenizer, word embeddings read from disk, ONNX Runtime graph."""
+    """Token states of short texts: tokenizer, word embeddings read from disk, ONNX Runtime graph.
+
+    Each text runs as its own call on one thread, the texts of a question side
+    by side: a question's two rows took 16.5 ms this way against 22 ms as one
+    padded batch on two threads (docs/benchmarks.md). One session serves both
+    calls (ONNX Runtime sessions are thread-safe), so the weights are held once.
+    """
 
     def __init__(self, folder: Path, threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta = json.loads((folder / META).read_text(encoding="utf-8"))
-        self.hidden, self.pad_id = int(meta["hidden"]), int(meta["pad_id"])
+        self.hidden = int(meta["hidden"])
         self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
         self._tokenizer.enable_truncation(int(meta["max_length"]))
         self._table = DiskArray(folder / TABLE)
+        cores = os.cpu_count() or 1
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.intra_op_num_threads = threads or max(1, cores // 2)
         options.inter_op_num_threads = 1
-        # Spinning threads would keep both cores busy between questions, starving torch and Gradio.
+        # Spinning threads would keep cores busy between questions, starving torch and Gradio.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self._session = ort.InferenceSession(str(folder / GRAPH), options, providers=["CPUExecutionProvider"])
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-onnx")
 
     def token_ids(self, text: str) -> list[int]:
         """Ids with the special tokens, truncated to the model's length (as sentence-transformers does)."""
         return self._tokenizer.encode(text).ids
 
-    def states(self, rows: list[list[int]], width: int) -> tuple[np.ndarray, np.ndarray]:
-        """Final token states [rows, width, hidden] (fp32) and the attention mask [rows, width]."""
-        width = max(width, max(len(r) for r in rows))
-        ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
-        mask = np.zeros((len(rows), width), dtype=np.int64)
-        for i, r in enumerate(rows):
-            ids[i, :len(r)] = r
-            mask[i, :len(r)] = 1
-        unique, inverse = np.unique(ids, return_inverse=True)
-        embeds = self._table.take(unique)[inverse.reshape(ids.shape)].astype(np.float32, copy=False)
+    def states(self, rows: list[list[int]]) -> list[np.ndarray]:
+        """Final token states [len(row), hidden] (fp32) of each row of ids, rows run concurrently."""
+        if len(rows) == 1:
+            return [self._run(rows[0])]
+        return list(self._pool.map(self._run, rows))
+
+    def _run(self, ids: list[int]) -> np.ndarray:
+        unique, inverse = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
+        embeds = self._table.take(unique)[inverse][None].astype(np.float32, copy=False)
+        mask = np.ones((1, len(ids)), dtype=np.int64)
         (states,) = self._session.run(None, {"embeds": embeds, "mask": mask})
-        return states, mask
+        return states[0]
