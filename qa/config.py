@@ -53,7 +53,7 @@ class Settings:
     port: int = 7860
     auth: tuple[str, str] | None = None
     k: int = 5
-    precision: str = "auto"  # "auto": bf16 weights where the CPU has bf16 units; "fp32": always fp32
+    precision: str = "auto"  # documents: "auto" = bf16 weights where the CPU has bf16 units; "fp32": always fp32
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """A copy with the non-None overrides applied (per-call arguments)."""

