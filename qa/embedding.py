@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,7 @@ class Embedder:
         # Questions of the default model run in fp32 through ONNX Runtime (`_query_encoder`).
         self.bf16_weights = self.bf16 and model == DEFAULT_MODEL
         self._onnx: OnnxEncoder | None = None
+        self._onnx_failed = False
         self._query_lock = threading.Lock()  # question encoder and sparse head, loaded apart from the model
         self._background_lock = threading.Lock()
 
@@ -138,20 +140,26 @@ class Embedder:
         return self._sparse
 
     def _query_encoder(self) -> "OnnxEncoder | None":
-        """ONNX Runtime for questions (default model), loaded without sentence-transformers; else None."""
-        if self.model_name != DEFAULT_MODEL:
+        """ONNX Runtime for questions (default model), loaded without sentence-transformers; else None.
+
+        If it cannot be prepared (say, a read-only cache without the export),
+        questions still work through sentence-transformers, with one warning.
+        """
+        if self.model_name != DEFAULT_MODEL or self._onnx_failed:
             return None
         if self._onnx is None:
             with self._query_lock:
-                if self._onnx is None:
+                if self._onnx is None and not self._onnx_failed:
                     from .e5convert import ensure_converted
                     from .onnxencoder import OnnxEncoder, ensure_exported
 
                     try:
-                        folder = ensure_exported(ensure_converted(self.cache_dir))
-                        self._onnx = OnnxEncoder(folder)
-                    except Exception as exc:  # any loader failure becomes one user-facing line
-                        raise ModelUnavailable(f"cannot prepare the question encoder: {exc}".splitlines()[0]) from exc
+                        self._onnx = OnnxEncoder(ensure_exported(ensure_converted(self.cache_dir)))
+                    except Exception as exc:  # any failure: fall back, say so in one line
+                        self._onnx_failed = True
+                        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                        warnings.warn(f"qa: fast question encoder unavailable ({reason}); "
+                                      "questions go through sentence-transformers", RuntimeWarning, stacklevel=3)
         return self._onnx
 
     # -- facts -------------------------------------------------------------

@@ -67,3 +67,21 @@ def test_question_vectors_equal_the_torch_fp32_path(cache_dir, text):
     fast, reference = embedder.encode_query(text), embedder._torch_query_pass(text)
     assert float(fast.dense @ reference.dense) > 0.99999
     assert float((fast.sparse @ reference.sparse.T).toarray()[0, 0]) > 0.999
+
+
+def test_questions_fall_back_to_torch_when_the_export_fails(cache_dir, monkeypatch):
+    """A cache where the export cannot be written still answers, with one warning."""
+    import qa.onnxencoder
+
+    question = "Who proposed a ground operation?"
+    fast = Embedder(cache_dir=cache_dir, precision="fp32").encode_query(question)
+
+    def read_only(model_dir):
+        raise PermissionError(f"[Errno 13] Permission denied: '{model_dir}-onnx1'")
+
+    monkeypatch.setattr(qa.onnxencoder, "ensure_exported", read_only)
+    embedder = Embedder(cache_dir=cache_dir, precision="fp32")
+    with pytest.warns(RuntimeWarning, match="Permission denied"):
+        vectors = embedder.encode_query(question)
+    assert embedder._model is not None and embedder._onnx is None  # answered by sentence-transformers
+    assert float(vectors.dense @ fast.dense) > 0.99999
