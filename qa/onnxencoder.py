@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .diskfile import DiskArray
+from .e5convert import write_folder_atomically
 
 EXPORT_VERSION = 1  # bumped when the exported folder changes
 GRAPH, TABLE, TOKENIZER, META = "encoder.onnx", "word_embeddings.npy", "tokenizer.json", "meta.json"
@@ -40,27 +40,18 @@ def exported_dir(model_dir: Path) -> Path:
 def ensure_exported(model_dir: Path) -> Path:
     """The ONNX folder for the fp32 model folder `model_dir`, exported once; written atomically."""
     target = exported_dir(model_dir)
-    if (target / META).exists():
-        return target
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    tmp.chmod(0o755)
-    try:
-        _export(model_dir, tmp)
-        try:
-            os.rename(tmp, target)
-        except OSError:
-            if not (target / META).exists():  # another process finished first: equally valid
-                raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    if not (target / META).exists():
+        write_folder_atomically(target, META, lambda tmp: _export(model_dir, tmp))
     return target
 
 
 def _export(model_dir: Path, out: Path) -> None:
     import torch
     from transformers import BertModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.set_verbosity_error()  # no load report or progress bar on `qa prepare-model`'s output
+    hf_logging.disable_progress_bar()
     model = BertModel.from_pretrained(str(model_dir), add_pooling_layer=False, dtype=torch.float32).eval()
     np.save(out / TABLE, model.embeddings.word_embeddings.weight.detach().numpy())
     shutil.copyfile(model_dir / TOKENIZER, out / TOKENIZER)
