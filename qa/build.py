@@ -80,8 +80,7 @@ class _Previous:
         chunk_rows: dict[str, list[int]] = {}
         for i, chunk in enumerate(stored.chunks):
             chunk_rows.setdefault(chunk.source, []).append(i)
-        # Units are saved in chunk order (build_index below), so a search finds each chunk's run.
-        first_unit = np.searchsorted(stored.unit_spans[:, 0], np.arange(len(stored.chunks) + 1))
+        first_unit = store.sentence_runs(stored.unit_spans[:, 0], len(stored.chunks))
         return cls(stored, chunk_rows, first_unit, {d.source: d for d in stored.manifest.documents})
 
 

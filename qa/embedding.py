@@ -267,8 +267,7 @@ class Embedder:
         if encoder is None:
             return self._torch_query_pass(text)
         prompted, raw = encoder.states([encoder.token_ids(E5_PROMPTS["query"] + text), encoder.token_ids(text)])
-        dense = prompted.mean(axis=0)
-        dense /= max(float(np.linalg.norm(dense)), 1e-12)
+        dense = _mean_pool(torch.from_numpy(prompted)[None], torch.ones(1, len(prompted)))[0].numpy()
         head = self._sparse_head()
         sparse = normalize_rows(head.encode([torch.from_numpy(raw[1:-1])])) if head is not None else None
         return QueryVectors(np.ascontiguousarray(dense, dtype=np.float32), sparse)

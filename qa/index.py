@@ -175,6 +175,11 @@ class DiskSparse:
                 np.concatenate([self.data.read(a, b) for a, b in spans]), owner)
 
 
+def sentence_runs(unit_chunks: np.ndarray, n_chunks: int) -> np.ndarray:
+    """`runs[r] .. runs[r + 1]` are chunk r's sentence rows (a build saves sentences in chunk order)."""
+    return np.searchsorted(unit_chunks, np.arange(n_chunks + 1))
+
+
 def current_generation(index_dir: Path) -> Path | None:
     pointer = index_dir / "CURRENT"
     try:

