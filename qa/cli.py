@@ -11,9 +11,13 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import apply_offline_env, load_settings
 from .errors import QAError
+
+if TYPE_CHECKING:
+    from .chunking import ChunkSettings
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -53,6 +57,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chunking(args: argparse.Namespace) -> "ChunkSettings":
+    from .chunking import ChunkSettings  # imports langchain: only for the commands that chunk
+
+    overrides = {name: value for name, value in (("max_tokens", args.max_tokens), ("overlap_tokens", args.overlap))
+                 if value is not None}
+    return ChunkSettings(**overrides)
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from .api import embedder_for
     from .evaluate import evaluate
@@ -60,7 +72,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     settings = load_settings().with_overrides(model=args.model)
     without = frozenset(w.strip() for w in args.without.split(",") if w.strip()) if args.without else frozenset()
     report = evaluate(Path(args.contexts), embedder_for(settings), Path(args.questions) if args.questions else None,
-                      k=args.k, limit=args.limit, without=without)
+                      k=args.k, limit=args.limit, without=without, chunking=_chunking(args))
     if args.json:
         print(json.dumps(report.to_json(with_scores=args.scores), indent=2))
         return 0
@@ -74,6 +86,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     print(f"answerable refused   {report.answerable_refused:.3f}")
     print(f"latency p50/p95 ms   {report.latency_p50_ms:.1f} / {report.latency_p95_ms:.1f}")
     print(f"index build s        {report.build_seconds:.1f}")
+    print(f"chunks               {report.chunks} ({report.chunking['max_tokens']} tokens, "
+          f"{report.chunking['overlap_tokens']} overlap)")
     return 0
 
 
@@ -115,6 +129,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     e.add_argument("--scores", action="store_true", help="with --json: include per-question evidence features")
     e.add_argument("--without", default="", help="ablation: comma list of sentence,sparse,lexical,pair to switch off")
+    e.add_argument("--max-tokens", type=int, default=None, help="chunk size in model tokens (default as `qa build`)")
+    e.add_argument("--overlap", type=int, default=None, help="chunk overlap in model tokens (default as `qa build`)")
     e.set_defaults(func=_cmd_eval)
     m = sub.add_parser("prepare-model", help="convert/load the embedding model into the cache")
     m.add_argument("--model", default=None)

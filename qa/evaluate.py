@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import answering
 from .build import build_index
+from .chunking import ChunkSettings
 from .embedding import Embedder
 from .errors import InvalidArgument
 from .lexical import normalize
@@ -47,6 +48,9 @@ class EvalReport:
     latency_p95_ms: float
     build_seconds: float
     threshold: float
+    # Unit counts and sizes: recall@k depends on how finely the documents are cut.
+    chunks: int = 0
+    chunking: dict = field(default_factory=dict)
     # Per question (article, evidence features) with and without its article, for calibration.
     answerable: tuple[tuple[int, dict], ...] = field(default=(), repr=False)
     unanswerable: tuple[tuple[int, dict], ...] = field(default=(), repr=False)
@@ -95,7 +99,7 @@ ABLATIONS = ("sentence", "sparse", "lexical", "pair")
 
 def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, k: int = 5,
              limit: int | None = None, work_dir: Path | None = None,
-             without: frozenset[str] = frozenset()) -> EvalReport:
+             without: frozenset[str] = frozenset(), chunking: ChunkSettings | None = None) -> EvalReport:
     """Figures for one configuration; `without` switches off signals (see ABLATIONS) for ablations."""
     unknown = set(without) - set(ABLATIONS)
     if unknown:
@@ -115,7 +119,8 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             name = f"article_{a:03d}.txt"
             (seeds / name).write_text(text, encoding="utf-8")
             names.append(name)
-        report = build_index(seeds, index_dir, embedder)
+        chunking = chunking or ChunkSettings()
+        report = build_index(seeds, index_dir, embedder, chunking)
         retriever = Retriever(embedder, index_dir, weights)
         retriever.search("warm up", k=1)
 
@@ -146,5 +151,5 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         unanswerable_refused=refused_unans / n, answerable_refused=refused_ans / n,
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
         latency_p95_ms=_pct(latencies, 0.95), build_seconds=report.seconds,
-        threshold=answering.FOUND_THRESHOLD,
+        threshold=answering.FOUND_THRESHOLD, chunks=report.chunks, chunking=chunking.as_dict(),
         answerable=tuple(answerable), unanswerable=tuple(unanswerable))
