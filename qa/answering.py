@@ -10,6 +10,7 @@ Follow-ups borrow the previous user turn. This module renders no HTML.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ import numpy as np
 
 from .embedding import Embedder
 from .lexical import terms
+from .names import document_keys
 from .retrieval import LoadedIndex, Passage, Retriever, Search, validate_question
 
 QUOTE_MAX_CHARS = 400
@@ -26,20 +28,22 @@ OVERLAP_WEIGHT = 0.3
 QUOTE_PASSAGES = 3  # sentences are picked from the best few passages only
 EVIDENCE_PASSAGES = 10
 # Logistic abstention model, fitted by benchmarks/calibrate_abstention.py on all 1,190 XQuAD
-# questions both ways with the current ranking; fitted on even articles it refused 0.936 of
-# unanswerable Arabic questions on the odd ones, wrongly 0.080 (docs/quality.md).
+# questions both ways with the current ranking; fitted on even articles it refused, on the odd
+# ones, 0.910 of unanswerable Arabic questions (wrongly 0.080) and 0.536 of unanswerable
+# English ones (wrongly 0.104) (docs/quality.md).
 FEATURES = ("sentence_dense", "sentence_sparse", "sentence_z", "chunk_dense", "chunk_sparse",
-            "coverage", "rare_terms_found", "rare_terms_missing")
-COEFFICIENTS = (6.382, 5.224, 0.672, 7.715, 5.705, -0.469, 3.889, -4.358)
-INTERCEPT = -16.437
+            "coverage", "rare_terms_found", "rare_terms_missing", "names_found", "names_missing")
+COEFFICIENTS = (6.012, 5.209, 0.705, 6.316, 4.716, -0.178, 4.58, -4.758, 1.636, -0.624)
+INTERCEPT = -14.98
 # Probability above which the documents are taken to answer: 8% of answerable questions
-# that share words with the documents fall below it (calibrate_abstention.py).
-FOUND_THRESHOLD = 0.379
-# Questions that share no word with the documents (another script) carry weaker evidence.
-# The same 8% rule would put their bar at 0.266 (held out: 0.609 of unanswerable English
-# questions refused, 0.099 of answerable ones), but XQuAD's questions paraphrase their
-# paragraph closely: the seed's English headline question scores 0.05 and would be
-# refused. So for them only clearly unrelated questions are refused (docs/quality.md).
+# that share words or names with the documents fall below it (calibrate_abstention.py).
+FOUND_THRESHOLD = 0.321
+# Questions that share neither words nor names with the documents (another script) carry
+# weaker evidence. The same 8% rule would put their bar at 0.244 (held out: 0.737 of
+# unanswerable English questions refused, 0.142 of answerable ones), but XQuAD's questions
+# paraphrase their paragraph closely: the seed's English headline question scores far
+# below that and would be refused. So for them only clearly unrelated questions are
+# refused (docs/quality.md).
 CROSS_SCRIPT_THRESHOLD = 0.02
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
@@ -116,14 +120,15 @@ def contextual_query(question: str, history: Sequence[dict] | None) -> str:
 
 def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, list[int]]:
     """(rank of the passage, unit rows of the quote) for the best sentence and its better neighbour."""
-    qset = set(search.terms)
+    # Name keys count as words: across scripts they are the only words a sentence can share.
+    qset = set(search.terms) | set(search.names)
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
     for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):
         rows = idx.units_of(item.row)
         if not len(rows):
             continue
         dense, sparse = idx.unit_scores(search.vectors, rows)
-        overlap = np.array([len(qset & set(terms(idx.unit_text(j)))) / max(1, len(qset)) for j in rows])
+        overlap = np.array([len(qset & set(_words_and_keys(idx.unit_text(j)))) / max(1, len(qset)) for j in rows])
         own = dense + sparse + OVERLAP_WEIGHT * overlap
         for i, j in enumerate(rows):
             if own[i] + item.dense <= best[0]:
@@ -137,6 +142,10 @@ def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, li
                 chosen = sorted([j, max(fitting)[1]])
             best = (own[i] + item.dense, rank, chosen)
     return best[1], best[2]
+
+
+def _words_and_keys(text: str) -> list[str]:
+    return terms(text) + document_keys(text)
 
 
 def _background_scores(embedder: Embedder, search: Search) -> np.ndarray:
@@ -162,6 +171,9 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     z = (float(combined[j]) - float(background.mean())) / spread if spread > 1e-6 else 0.0
     chunk = idx.chunks[int(idx.unit_chunk[rows[j]])]
     rare = idx.lexical.idf_share(search.terms, terms(chunk.text))
+    # The same evidence across scripts: the question's Latin-script names in the chunk's Arabic words.
+    named = idx.names.idf_share(search.names, document_keys(chunk.text))
+    has_names = 1.0 if search.names else 0.0
     return {
         "sentence_dense": float(dense[j]),
         "sentence_sparse": float(sparse[j]),
@@ -171,16 +183,20 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "coverage": search.coverage,
         "rare_terms_found": search.coverage * rare,
         "rare_terms_missing": search.coverage * (1 - rare),
+        "names_found": has_names * named,
+        "names_missing": has_names * (1 - named),
         "question_terms": float(len(search.terms)),  # not a model input: see is_found
     }
 
 
 def is_cross_script(features: dict[str, float]) -> bool:
-    """The question has words and the documents know none of them (another script).
+    """The question has words, the documents know none of them (another script) and it names no one.
 
-    A question without words (emoji, punctuation) has no other script to excuse weak evidence.
+    A question without words (emoji, punctuation) has no other script to excuse weak evidence;
+    one with Latin-script names has the name evidence, found or missing, to be judged by.
     """
-    return features.get("coverage", 0.0) == 0.0 and features.get("question_terms", 0.0) > 0
+    named = features.get("names_found", 0.0) + features.get("names_missing", 0.0) > 0
+    return features.get("coverage", 0.0) == 0.0 and features.get("question_terms", 0.0) > 0 and not named
 
 
 def is_found(confidence: float, features: dict[str, float]) -> bool:
@@ -217,7 +233,7 @@ def select(retriever: Retriever, question: str, history: Sequence[dict] | None =
 def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[str], pair: bool) -> Selection:
     search = retriever.run(question, k=max(k, EVIDENCE_PASSAGES), exclude=exclude)
     idx = search.index if search.index is not None else retriever.index()
-    trimmed = Search(search.query, search.vectors, search.terms, search.coverage, search.ranked[:k], idx)
+    trimmed = dataclasses.replace(search, ranked=search.ranked[:k], index=idx)
     rank, rows = _quote(idx, trimmed, pair)
     if rank < 0:
         return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search))

@@ -23,6 +23,7 @@ from .documents import Document, SkippedFile, read_documents
 from .embedding import Embedder
 from .errors import IndexIncompatible, IndexNotFound, NoDocuments
 from .lexical import terms
+from .names import document_keys
 from .sentences import split_sentences
 from .sparse import max_pool_rows, normalize_rows
 
@@ -103,8 +104,9 @@ def _reuse(previous: _Previous, source: str) -> _DocPart:
 
 def _split(doc: Document, embedder: Embedder, settings: ChunkSettings, now: str) -> _DocPart:
     chunks = chunk_document(doc, embedder.count_tokens, settings)
-    records = [store.ChunkRecord(c.chunk_id, c.source, c.start, c.end, c.text, tuple(terms(c.text)))
-               for c in chunks]
+    # Name keys ride along with the words ("~"-prefixed); retrieval gives them their own BM25.
+    records = [store.ChunkRecord(c.chunk_id, c.source, c.start, c.end, c.text,
+                                 tuple(terms(c.text) + document_keys(c.text))) for c in chunks]
     units = []
     for n, chunk in enumerate(chunks):
         for sent in split_sentences(chunk.text):

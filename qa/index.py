@@ -4,7 +4,7 @@ Layout of `index/`:
     CURRENT              name of the live generation (replaced with os.replace)
     .lock                flock held by a build
     gen-<n>/manifest.json   format, model, dimension, chunking, documents
-    gen-<n>/chunks.jsonl    one chunk record per vector row
+    gen-<n>/chunks.jsonl    one chunk record per vector row (text, offsets, BM25 terms and name keys)
     gen-<n>/units.npy       sentence units: (chunk row, start, end) in document offsets
     gen-<n>/chunk_vectors.npy, unit_vectors.npy   float32, L2-normalized
     gen-<n>/unit_sparse.*.npy    sentence latent terms, L2-normalized rows
@@ -38,7 +38,7 @@ import scipy.sparse as sp
 from .diskfile import DiskArray, ReadOnlyFile  # DiskArray: part of this module's on-disk API
 from .errors import BuildLocked, IndexIncompatible, IndexNotFound
 
-FORMAT_VERSION = 3  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored
+FORMAT_VERSION = 4  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored; 4: name keys in terms
 REBUILD_HINT = "rebuild it with `qa build` (or `make run`)"
 LOAD_ATTEMPTS = 5
 
@@ -50,7 +50,7 @@ class ChunkRecord:
     start: int
     end: int
     text: str
-    terms: tuple[str, ...]
+    terms: tuple[str, ...]  # lexical.terms, then names.document_keys ("~"-prefixed)
 
 
 @dataclass(frozen=True)

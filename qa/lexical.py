@@ -77,8 +77,19 @@ class LexicalIndex:
             # bm25s needs at least one token per document to build its matrix.
             self._bm25.index([list(ts) or [""] for ts in term_lists], show_progress=False)
 
-    def coverage(self, query_terms: Sequence[str]) -> float:
-        """Share of the query's distinct terms that occur anywhere in the corpus.
+    def present(self, query_terms: Sequence[str], rows: np.ndarray | None = None) -> frozenset[str]:
+        """The query's terms that occur in the corpus, or only in chunks `rows`.
+
+        `rows` lets an evaluation hide documents from the statistics as well as
+        from the results, as if they had never been indexed.
+        """
+        known = {t for t in query_terms if t in self.vocabulary}
+        if rows is None or not known:
+            return frozenset(known)
+        return frozenset(t for t in known if self._bm25.get_scores([t])[rows].any())
+
+    def coverage(self, query_terms: Sequence[str], rows: np.ndarray | None = None) -> float:
+        """Share of the query's distinct terms that occur anywhere in the corpus (or in `rows`).
 
         A question in another script than the documents scores ~0 here, which is
         how fusion learns to ignore the lexical side for cross-lingual questions.
@@ -86,19 +97,21 @@ class LexicalIndex:
         distinct = set(query_terms)
         if not distinct:
             return 0.0
-        return len(distinct & self.vocabulary) / len(distinct)
+        return len(self.present(query_terms, rows)) / len(distinct)
 
     def idf_share(self, query_terms: Sequence[str], chunk_terms: Sequence[str]) -> float:
-        """IDF-weighted share of the query's corpus-known terms that occur in one chunk.
+        """IDF-weighted share of the query's terms that occur in one chunk.
 
         An answering chunk tends to hold the question's rare words (names,
-        places); a chunk that merely resembles the question does not.
+        places); a chunk that merely resembles the question does not. A term
+        the corpus lacks weighs as the rarest of all and is missing from every
+        chunk: documents that answer a question tend to know its words.
         """
-        known = {t for t in query_terms if t in self.document_frequency}
-        if not known:
+        distinct = set(query_terms)
+        if not distinct:
             return 0.0
         present = set(chunk_terms)
-        weights = {t: math.log(1 + self.size / (1 + self.document_frequency[t])) for t in known}
+        weights = {t: math.log(1 + self.size / (1 + self.document_frequency.get(t, 0))) for t in distinct}
         return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:

@@ -10,7 +10,10 @@ A chunk's score adds four signals (weights measured in docs/quality.md):
     that dense search and BM25 bring,
   * BM25 over normalized terms scaled per query to [0, 1] and weighted by the
     share of question terms the corpus knows (`LexicalIndex.coverage`), so a
-    question in another script than the documents leans on the other signals.
+    question in another script than the documents leans on the other signals,
+  * BM25 over the consonant keys of Latin-script names in the question
+    against the Arabic-script words of the chunks (`names.py`), weighted the
+    same way by the share of the question's name keys the corpus knows.
 This module ranks chunks and exposes per-sentence scores; choosing the quote
 and abstaining is `answering.py`'s job.
 """
@@ -32,6 +35,7 @@ from . import index as store
 from .embedding import Embedder, QueryVectors
 from .errors import IndexIncompatible, InvalidArgument
 from .lexical import LexicalIndex, terms
+from .names import is_key, question_keys
 
 MAX_QUESTION_CHARS = 2000
 
@@ -42,9 +46,10 @@ class Weights:
     sentence: float = 1.0
     sparse: float = 0.5
     lexical: float = 0.3
+    names: float = 0.1
 
     def __post_init__(self) -> None:
-        for name in ("sentence", "sparse", "lexical"):
+        for name in ("sentence", "sparse", "lexical", "names"):
             value = getattr(self, name)
             if not 0.0 <= value <= 10.0:
                 raise InvalidArgument(f"weight {name}={value} must be between 0 and 10")
@@ -69,6 +74,7 @@ class Scored:
     sentence: float
     sparse: float
     lexical: float
+    names: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ class Search:
     ranked: tuple[Scored, ...]
     # The generation these rows belong to: a rebuild may swap the live one mid-answer.
     index: "LoadedIndex | None" = field(default=None, repr=False, compare=False)
+    names: tuple[str, ...] = ()  # the question's name keys (names.question_keys)
+    name_coverage: float = 0.0  # share of them the searched documents hold
 
 
 class LoadedIndex:
@@ -93,7 +101,8 @@ class LoadedIndex:
         self.chunk_search = _faiss(stored.chunk_vectors, stored.manifest.dimension)
         # FAISS's own copy doubles as the chunk vectors: no second one in memory.
         self.chunk_vectors = _stored_vectors(self.chunk_search, len(stored.chunks), stored.manifest.dimension)
-        self.lexical = LexicalIndex(stored.chunk_terms)
+        self.lexical = LexicalIndex([[t for t in ts if not is_key(t)] for ts in stored.chunk_terms])
+        self.names = LexicalIndex([[t for t in ts if is_key(t)] for ts in stored.chunk_terms])
         # Terms were only needed for BM25; the array copy of the vectors only for FAISS.
         self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors, chunk_terms=())
         self.unit_vectors = stored.unit_vectors
@@ -235,23 +244,26 @@ class Retriever:
         idx = self.index()
         vectors = self.embedder.encode_query(question)
         qterms = tuple(terms(question))
-        coverage = idx.lexical.coverage(qterms)
+        qnames = tuple(question_keys(question, idx.lexical.vocabulary))
         n = len(idx.chunks)
+        # Hidden documents leave the word statistics too, as if never indexed.
+        searched = (np.flatnonzero([idx.chunks.source(r) not in exclude for r in range(n)])
+                    if exclude else None)
+        coverage = idx.lexical.coverage(qterms, searched)
+        name_coverage = idx.names.coverage(qnames, searched)
+        empty = Search(question, vectors, qterms, coverage, (), idx, qnames, name_coverage)
         if n == 0:
-            return Search(question, vectors, qterms, coverage, (), idx)
+            return empty
         pool = n if exclude else min(n, max(candidates, 4 * k))
         with single_thread():
             _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
         rows = {int(r) for r in dense_rows[0] if r >= 0}
-        lexical = idx.lexical.scores(qterms)
-        weight = self.weights.lexical * coverage
-        if weight > 0 and lexical.max() > 0:
-            rows.update(int(r) for r in np.argpartition(-lexical, min(pool, n) - 1)[:pool])
-            lexical = lexical / lexical.max()
+        lexical, weight = _bm25(idx.lexical, qterms, self.weights.lexical * coverage, pool, rows)
+        named, name_weight = _bm25(idx.names, qnames, self.weights.names * name_coverage, pool, rows)
         if exclude:
             rows = {r for r in rows if idx.chunks.source(r) not in exclude}
         if not rows:
-            return Search(question, vectors, qterms, coverage, (), idx)
+            return empty
         cand = np.fromiter(sorted(rows), dtype=np.int64)
         dense = idx.chunk_vectors[cand] @ vectors.dense
         # Latent terms re-score the candidates; as a candidate source of their own they
@@ -270,12 +282,26 @@ class Retriever:
             np.maximum.at(best, idx.unit_chunk[cand_units], unit_score)
             sentence = np.where(np.isfinite(best[cand]), best[cand], dense)
         w = self.weights
-        fused = dense + w.sentence * sentence + w.sparse * sparse + weight * lexical[cand]
+        fused = (dense + w.sentence * sentence + w.sparse * sparse + weight * lexical[cand]
+                 + name_weight * named[cand])
         order = np.argsort(-fused)[:k]
         ranked = []
         for i in order:
             rec = idx.chunks[int(cand[i])]
             passage = Passage(rec.text, rec.source, rec.start, rec.end, float(fused[i]), rec.chunk_id)
             ranked.append(Scored(passage, int(cand[i]), float(dense[i]), float(sentence[i]),
-                                 float(sparse[i]), float(lexical[cand[i]])))
-        return Search(question, vectors, qterms, coverage, tuple(ranked), idx)
+                                 float(sparse[i]), float(lexical[cand[i]]), float(named[cand[i]])))
+        return dataclasses.replace(empty, ranked=tuple(ranked))
+
+
+def _bm25(lexical: LexicalIndex, query_terms: tuple[str, ...], weight: float, pool: int,
+          rows: set[int]) -> tuple[np.ndarray, float]:
+    """BM25 scores scaled to [0, 1] and their weight; adds its best `pool` chunks to `rows`.
+
+    A question whose terms the corpus does not know gets weight 0 (and zeros).
+    """
+    scores = lexical.scores(query_terms)
+    if weight <= 0 or not len(scores) or scores.max() <= 0:
+        return scores, 0.0
+    rows.update(int(r) for r in np.argpartition(-scores, min(pool, len(scores)) - 1)[:pool])
+    return scores / scores.max(), weight

@@ -1,7 +1,8 @@
 """Answers: language, follow-ups, abstention, and the headline question end to end."""
 import pytest
 
-from qa.answering import answer, contextual_query, is_follow_up, language_of
+from qa.answering import (COEFFICIENTS, CROSS_SCRIPT_THRESHOLD, FEATURES, FOUND_THRESHOLD, answer,
+                          contextual_query, is_cross_script, is_follow_up, is_found, language_of)
 from qa.retrieval import Retriever
 from test_retrieval import has_turkish_ground
 
@@ -11,6 +12,17 @@ def test_language_of():
     assert language_of("Who proposed a ground operation?") == "en"
     assert language_of("¿Quién propuso una operación terrestre?") == "en"
     assert language_of("?!") == "en"
+
+
+def test_cross_script_bar_is_for_questions_sharing_neither_words_nor_names():
+    assert len(COEFFICIENTS) == len(FEATURES)
+    english = {"coverage": 0.0, "question_terms": 4.0, "names_found": 0.0, "names_missing": 0.0}
+    named = {**english, "names_found": 0.6, "names_missing": 0.4}
+    assert is_cross_script(english) and not is_cross_script(named)
+    assert not is_cross_script({**english, "coverage": 0.5})
+    assert not is_cross_script({**english, "question_terms": 0.0})  # "?!" has no script to excuse it
+    between = (CROSS_SCRIPT_THRESHOLD + FOUND_THRESHOLD) / 2
+    assert is_found(between, english) and not is_found(between, named)
 
 
 def test_follow_up_borrows_the_previous_user_turn():

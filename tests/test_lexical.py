@@ -43,3 +43,23 @@ def test_coverage_is_zero_for_a_question_in_another_script():
 def test_empty_index_scores_nothing():
     lex = LexicalIndex([])
     assert lex.scores(["x"]).shape == (0,)
+
+
+def test_idf_share_weighs_rare_words_and_counts_unknown_ones_as_missing():
+    docs = [terms("تركيا تدعو الي عملية برية"), terms("روسيا تدعو مجلس الامن"), terms("روسيا ترفض")]
+    lex = LexicalIndex(docs)
+    question = terms("تركيا تدعو")
+    # "تركيا" is in one chunk, "تدعو" in two: the rare word carries more of the share.
+    assert lex.idf_share(question, docs[0]) == 1.0
+    assert 0.0 < lex.idf_share(question, docs[1]) < 0.5
+    assert lex.idf_share(terms("ماكرون"), docs[0]) == 0.0
+    assert 0.0 < lex.idf_share(terms("ماكرون تركيا"), docs[0]) < 0.5  # the unknown word weighs most
+
+
+def test_present_and_coverage_can_leave_chunks_out():
+    lex = LexicalIndex([terms("تركيا تدعو"), terms("روسيا ترفض")])
+    question = terms("تركيا روسيا مصر")
+    assert lex.present(question) == set(terms("تركيا روسيا"))
+    assert lex.present(question, np.array([1])) == set(terms("روسيا"))
+    assert lex.coverage(question) == 2 / 3 and lex.coverage(question, np.array([1])) == 1 / 3
+    assert lex.coverage(question, np.array([], dtype=np.int64)) == 0.0

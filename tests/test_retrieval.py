@@ -5,7 +5,7 @@ import pytest
 
 from qa.build import build_index
 from qa.errors import InvalidArgument
-from qa.retrieval import Retriever, validate_k, validate_question
+from qa.retrieval import Retriever, Weights, validate_k, validate_question
 
 # The sentences of the seed article in which Turkey proposes a ground operation.
 TURKISH_GROUND = (
@@ -46,6 +46,32 @@ def test_fake_retrieval_ranks_by_words_and_swaps_in_new_builds(tmp_path: Path, f
     assert hit.passage.source == "c.txt" and retriever.index().generation != first_gen
     assert [h.passage.source for h in retriever.search("ground", k=3, exclude=frozenset({"a.txt"}))] \
         and all(h.passage.source != "a.txt" for h in retriever.search("ground", k=3, exclude=frozenset({"a.txt"})))
+
+
+def test_a_latin_script_name_finds_its_arabic_spelling(tmp_path: Path, fake_embedder):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("قال بوتين في موسكو إن روسيا ترفض", encoding="utf-8")
+    (seeds / "b.txt").write_text("أعلن أردوغان أن تركيا مستعدة", encoding="utf-8")
+    build_index(seeds, tmp_path / "index", fake_embedder)
+    # The fake embedder's hashed words give arbitrary cross-script similarities: let names decide.
+    retriever = Retriever(fake_embedder, tmp_path / "index", Weights(names=5.0))
+    for question, source in [("What did Erdogan announce?", "b.txt"), ("What did Putin say in Moscow?", "a.txt")]:
+        search = retriever.run(question, k=2)
+        assert search.ranked[0].passage.source == source and search.ranked[0].names == 1.0
+        assert search.name_coverage == 1.0
+    unnamed = retriever.run("what did he announce?", k=2)
+    assert unnamed.names == () and all(h.names == 0.0 for h in unnamed.ranked)
+    off = Retriever(fake_embedder, tmp_path / "index", Weights(names=0.0)).run("What did Erdogan announce?", k=2)
+    assert off.ranked[0].passage.score < retriever.run("What did Erdogan announce?", k=2).ranked[0].passage.score
+
+
+@pytest.mark.slow
+def test_an_english_question_naming_a_city_quotes_the_arabic_sentence_with_it(seed_index, real_embedder):
+    from qa.answering import answer
+
+    reply = answer(Retriever(real_embedder, seed_index), "What does Russia accuse Ankara of?")
+    assert reply.found and "انقرة" in reply.quote, reply.quote
 
 
 @pytest.mark.slow
