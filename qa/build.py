@@ -104,9 +104,8 @@ def _reuse(previous: _Previous, source: str) -> _DocPart:
 
 def _split(doc: Document, embedder: Embedder, settings: ChunkSettings, now: str) -> _DocPart:
     chunks = chunk_document(doc, embedder.count_tokens, settings)
-    # Name keys ride along with the words ("~"-prefixed); retrieval gives them their own BM25.
-    records = [store.ChunkRecord(c.chunk_id, c.source, c.start, c.end, c.text,
-                                 tuple(terms(c.text) + document_keys(c.text))) for c in chunks]
+    records = [store.ChunkRecord(c.chunk_id, c.source, c.start, c.end, c.text, tuple(terms(c.text)),
+                                 tuple(document_keys(c.text))) for c in chunks]
     units = []
     for n, chunk in enumerate(chunks):
         for sent in split_sentences(chunk.text):

@@ -4,7 +4,7 @@ Layout of `index/`:
     CURRENT              name of the live generation (replaced with os.replace)
     .lock                flock held by a build
     gen-<n>/manifest.json   format, model, dimension, chunking, documents
-    gen-<n>/chunks.jsonl    one chunk record per vector row (text, offsets, BM25 terms and name keys)
+    gen-<n>/chunks.jsonl    one chunk record per vector row (text, offsets, BM25 terms, name keys)
     gen-<n>/units.npy       sentence units: (chunk row, start, end) in document offsets
     gen-<n>/chunk_vectors.npy, unit_vectors.npy   float32, L2-normalized
     gen-<n>/unit_sparse.*.npy    sentence latent terms, L2-normalized rows
@@ -38,7 +38,7 @@ import scipy.sparse as sp
 from .diskfile import DiskArray, ReadOnlyFile  # DiskArray: part of this module's on-disk API
 from .errors import BuildLocked, IndexIncompatible, IndexNotFound
 
-FORMAT_VERSION = 4  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored; 4: name keys in terms
+FORMAT_VERSION = 4  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored; 4: name keys
 REBUILD_HINT = "rebuild it with `qa build` (or `make run`)"
 LOAD_ATTEMPTS = 5
 
@@ -50,7 +50,8 @@ class ChunkRecord:
     start: int
     end: int
     text: str
-    terms: tuple[str, ...]  # lexical.terms, then names.document_keys ("~"-prefixed)
+    terms: tuple[str, ...]  # lexical.terms
+    keys: tuple[str, ...] = ()  # names.document_keys
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Manifest:
 class StoredIndex:
     path: Path
     manifest: Manifest
-    chunks: "tuple[ChunkRecord, ...] | ChunkTable"  # with on_disk, terms are in `chunk_terms` instead
+    chunks: "tuple[ChunkRecord, ...] | ChunkTable"  # with on_disk, terms and keys are in `chunk_terms` instead
     units: tuple[UnitRecord, ...]  # empty with on_disk: `unit_spans` says the same
     chunk_vectors: "np.ndarray | DiskArray"
     unit_vectors: "np.ndarray | DiskArray"
@@ -105,6 +106,7 @@ class StoredIndex:
     chunk_sparse: "sp.csr_matrix | DiskSparse"
     unit_spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))  # (chunk, start, end)
     chunk_terms: tuple[tuple[str, ...], ...] = ()
+    chunk_keys: tuple[tuple[str, ...], ...] = ()
 
 
 class ChunkTable(ReadOnlyFile, Sequence[ChunkRecord]):
@@ -133,12 +135,15 @@ class ChunkTable(ReadOnlyFile, Sequence[ChunkRecord]):
     def _read(self, i: int) -> ChunkRecord:
         start, end = (int(x) for x in self.offsets[i])
         record = json.loads(self.pread(end - start, start))
-        return ChunkRecord(**{**record, "terms": ()})
+        return ChunkRecord(**{**record, "terms": (), "keys": ()})
 
 
-def _chunk_table(path: Path) -> tuple[ChunkTable, tuple[tuple[str, ...], ...]]:
-    """Scan chunks.jsonl once: line offsets, sources and terms (interned: they repeat across chunks)."""
-    offsets, source_ids, terms = [], [], []
+Lists = tuple[tuple[str, ...], ...]
+
+
+def _chunk_table(path: Path) -> tuple[ChunkTable, Lists, Lists]:
+    """Scan chunks.jsonl once: line offsets, sources, terms and keys (interned: they repeat across chunks)."""
+    offsets, source_ids, terms, keys = [], [], [], []
     sources: dict[str, int] = {}
     position = 0
     with path.open("rb") as fh:
@@ -150,9 +155,10 @@ def _chunk_table(path: Path) -> tuple[ChunkTable, tuple[tuple[str, ...], ...]]:
             record = json.loads(line)
             source_ids.append(sources.setdefault(record["source"], len(sources)))
             terms.append(tuple(map(sys.intern, record["terms"])))
+            keys.append(tuple(map(sys.intern, record["keys"])))
     table = ChunkTable(path, np.asarray(offsets, dtype=np.int64).reshape(-1, 2), np.asarray(source_ids, dtype=np.int32),
                        tuple(sources))
-    return table, tuple(terms)
+    return table, tuple(terms), tuple(keys)
 
 
 @dataclass(frozen=True)
@@ -194,8 +200,9 @@ def load(index_dir: Path, model: str | None = None, on_disk: bool = False) -> St
     """Load the live generation; refuse one built by another model or format.
 
     `on_disk=True` (for serving) leaves sentence vectors and latent terms in their
-    files (see `DiskArray`), builds no UnitRecords and moves chunk terms to
-    `chunk_terms`, so that they can be dropped once the BM25 index is built.
+    files (see `DiskArray`), builds no UnitRecords and moves chunk terms and keys
+    to `chunk_terms` / `chunk_keys`, so that they can be dropped once the BM25
+    indexes are built.
     """
     index_dir = Path(index_dir)
     for _ in range(LOAD_ATTEMPTS):
@@ -225,9 +232,10 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: boo
             f"index in {index_dir} was built with model {manifest.model!r}, not {model!r}: {REBUILD_HINT}")
     try:
         if on_disk:
-            chunks, chunk_terms = _chunk_table(gen / "chunks.jsonl")
+            chunks, chunk_terms, chunk_keys = _chunk_table(gen / "chunks.jsonl")
         else:
-            chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"])}) for r in _read_jsonl(gen / "chunks.jsonl"))
+            chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"]), "keys": tuple(r["keys"])})
+                           for r in _read_jsonl(gen / "chunks.jsonl"))
         spans = np.load(gen / "units.npy")
         if spans.ndim != 2 or spans.shape[1] != 3 or (len(spans) and not 0 <= spans[:, 0].min() <= spans[:, 0].max() < len(chunks)):
             raise ValueError("units.npy does not match the chunks")
@@ -250,7 +258,7 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: boo
             or chunk_sparse.shape[0] != len(chunks)):
         raise IndexIncompatible(f"index in {gen} is inconsistent (rows differ from records): {REBUILD_HINT}")
     return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors, unit_sparse, chunk_sparse,
-                       spans, chunk_terms if on_disk else ())
+                       spans, chunk_terms if on_disk else (), chunk_keys if on_disk else ())
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:

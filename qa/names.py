@@ -14,8 +14,9 @@ and conjunction prefixes, without stemming: suffix stripping would cut names);
 questions for every capitalized Latin word except the first, which is nearly
 always a question word. Keys shorter than three classes ("rs" would be both
 Russia and رئيس, president) are dropped. Keys carry a "~" prefix, which no
-`lexical.terms` token can have, so they can share a term list with words.
-This module only makes keys; `retrieval.py` scores them with BM25.
+`lexical.terms` token can have, so a set of words and keys (as quotes are
+picked) never confuses the two. This module only makes keys; `retrieval.py`
+scores them with BM25.
 
 >>> question_keys("Who did Erdogan meet in Ankara?")
 ['~rdgn', '~nkr']
@@ -107,7 +108,3 @@ def question_keys(question: str, vocabulary: Collection[str] = frozenset()) -> l
     names = [w for w in words[1:] if w[0].isupper() and normalize(w) not in vocabulary]
     keys = (latin_key(w) for w in names)
     return [KEY_PREFIX + k for k in keys if _keep(k)]
-
-
-def is_key(term: str) -> bool:
-    return term.startswith(KEY_PREFIX)

@@ -1,6 +1,6 @@
 """Hybrid retrieval: dense chunks and sentences, cross-lingual latent terms, Arabic-aware BM25.
 
-A chunk's score adds four signals (weights measured in docs/quality.md):
+A chunk's score adds five signals (weights measured in docs/quality.md):
   * cosine of the question to the chunk (FAISS, inner product),
   * the chunk's best sentence, by dense + latent-term cosine (the sentence
     score `answering.py` uses too): fine-grained evidence that a whole-chunk
@@ -35,7 +35,7 @@ from . import index as store
 from .embedding import Embedder, QueryVectors
 from .errors import IndexIncompatible, InvalidArgument
 from .lexical import LexicalIndex, terms
-from .names import is_key, question_keys
+from .names import question_keys
 
 MAX_QUESTION_CHARS = 2000
 
@@ -101,10 +101,10 @@ class LoadedIndex:
         self.chunk_search = _faiss(stored.chunk_vectors, stored.manifest.dimension)
         # FAISS's own copy doubles as the chunk vectors: no second one in memory.
         self.chunk_vectors = _stored_vectors(self.chunk_search, len(stored.chunks), stored.manifest.dimension)
-        self.lexical = LexicalIndex([[t for t in ts if not is_key(t)] for ts in stored.chunk_terms])
-        self.names = LexicalIndex([[t for t in ts if is_key(t)] for ts in stored.chunk_terms])
-        # Terms were only needed for BM25; the array copy of the vectors only for FAISS.
-        self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors, chunk_terms=())
+        self.lexical = LexicalIndex(stored.chunk_terms)
+        self.names = LexicalIndex(stored.chunk_keys)
+        # Terms and keys were only needed for BM25; the array copy of the vectors only for FAISS.
+        self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors, chunk_terms=(), chunk_keys=())
         self.unit_vectors = stored.unit_vectors
         spans = stored.unit_spans
         self.unit_chunk, self.unit_start, self.unit_end = (np.ascontiguousarray(spans[:, i]) for i in range(3))

@@ -24,7 +24,7 @@ texts = st.text(min_size=1, max_size=40)
 @given(st.lists(texts, min_size=1, max_size=6))
 def test_save_load_round_trip(tmp_path_factory, chunk_texts):
     index_dir = tmp_path_factory.mktemp("idx")
-    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + len(t), t, tuple(t.split()))
+    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + len(t), t, tuple(t.split()), tuple(t.split()[:1]))
                    for i, t in enumerate(chunk_texts))
     units = tuple(store.UnitRecord(i, c.start, c.end, c.text) for i, c in enumerate(chunks))
     vectors = np.random.default_rng(0).standard_normal((len(chunks), 4)).astype(np.float32)
@@ -88,7 +88,7 @@ def test_sparse_terms_round_trip_memory_mapped(tmp_path):
     rng = np.random.default_rng(1)
     unit_sparse = sp.random(7, 50, density=0.2, format="csr", dtype=np.float32, random_state=1)
     chunk_sparse = sp.random(3, 50, density=0.3, format="csr", dtype=np.float32, random_state=2)
-    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + 1, "x", ("x",)) for i in range(3))
+    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + 1, "x", ("x",), (f"~k{i}",)) for i in range(3))
     units = tuple(store.UnitRecord(i % 3, i, i + 1, "x") for i in range(7))
     vectors = rng.standard_normal((7, 4)).astype(np.float32)
     store.save(tmp_path, _manifest(1), chunks, units, vectors[:3], vectors, unit_sparse, chunk_sparse)
@@ -99,9 +99,9 @@ def test_sparse_terms_round_trip_memory_mapped(tmp_path):
     lean = store.load(tmp_path, on_disk=True)
     assert isinstance(lean.unit_vectors, store.DiskArray) and lean.units == ()
     assert np.array_equal(lean.unit_vectors.take(np.array([5, 0, 1, 2])), vectors[[5, 0, 1, 2]])
-    assert lean.chunk_terms == tuple(c.terms for c in chunks)
+    assert lean.chunk_terms == tuple(c.terms for c in chunks) and lean.chunk_keys == (("~k0",), ("~k1",), ("~k2",))
     assert [c.text for c in lean.chunks] == [c.text for c in chunks] and lean.chunks[-1].chunk_id == "id2"
-    assert all(c.terms == () for c in lean.chunks) and lean.chunks.source(1) == "a.txt"
+    assert all(c.terms == () == c.keys for c in lean.chunks) and lean.chunks.source(1) == "a.txt"
     features, values, owner = lean.unit_sparse.entries(np.array([2, 6]))
     expected = unit_sparse[[2, 6]].tocoo()
     assert sorted(zip(owner, features, values)) == sorted(zip(expected.row, expected.col, expected.data))
