@@ -122,13 +122,14 @@ def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, li
     """(rank of the passage, unit rows of the quote) for the best sentence and its better neighbour."""
     # Name keys count as words: across scripts they are the only words a sentence can share.
     qset = set(search.terms) | set(search.names)
+    words = _words_and_keys if search.names else terms  # keys only cost time when asked for
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
     for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):
         rows = idx.units_of(item.row)
         if not len(rows):
             continue
         dense, sparse = idx.unit_scores(search.vectors, rows)
-        overlap = np.array([len(qset & set(_words_and_keys(idx.unit_text(j)))) / max(1, len(qset)) for j in rows])
+        overlap = np.array([len(qset & set(words(idx.unit_text(j)))) / max(1, len(qset)) for j in rows])
         own = dense + sparse + OVERLAP_WEIGHT * overlap
         for i, j in enumerate(rows):
             if own[i] + item.dense <= best[0]:
@@ -172,7 +173,7 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     chunk = idx.chunks[int(idx.unit_chunk[rows[j]])]
     rare = idx.lexical.idf_share(search.terms, terms(chunk.text))
     # The same evidence across scripts: the question's Latin-script names in the chunk's Arabic words.
-    named = idx.names.idf_share(search.names, document_keys(chunk.text))
+    named = idx.names.idf_share(search.names, document_keys(chunk.text)) if search.names else 0.0
     has_names = 1.0 if search.names else 0.0
     return {
         "sentence_dense": float(dense[j]),

@@ -108,6 +108,11 @@ def test_sparse_terms_round_trip_memory_mapped(tmp_path):
     features, values, owner = lean.chunk_sparse.entries(np.array([2, 0]))
     expected = chunk_sparse[[2, 0]].tocoo()
     assert sorted(zip(owner, features, values)) == sorted(zip(expected.row, expected.col, expected.data))
+    # Runs of consecutive rows are read as one span; any order and repeats still line up.
+    for rows in ([0, 1, 2, 3, 4, 5, 6], [4, 5, 6, 0, 1], [3, 2, 1], [1, 1, 2]):
+        features, values, owner = lean.unit_sparse.entries(np.array(rows))
+        expected = unit_sparse[rows].tocoo()
+        assert sorted(zip(owner, features, values)) == sorted(zip(expected.row, expected.col, expected.data)), rows
 
 
 def test_a_model_without_sparse_head_stores_empty_terms(tmp_path):
