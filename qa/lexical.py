@@ -74,8 +74,9 @@ class LexicalIndex:
         self.vocabulary: frozenset[str] = frozenset(self.document_frequency)
         self._bm25 = bm25s.BM25()
         if self.size:
-            # bm25s needs at least one token per document to build its matrix.
-            self._bm25.index([list(ts) or [""] for ts in term_lists], show_progress=False)
+            # bm25s needs at least one token per document to build its matrix. The term
+            # sequences are passed as they are: copying them cost ~100 MB at 100k chunks.
+            self._bm25.index([ts if len(ts) else ("",) for ts in term_lists], show_progress=False)
 
     def present(self, query_terms: Sequence[str], rows: np.ndarray | None = None) -> frozenset[str]:
         """The query's terms that occur in the corpus, or only in chunks `rows`.
