@@ -105,6 +105,7 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
     if unknown:
         raise InvalidArgument(f"unknown ablation {sorted(unknown)}; choose from {', '.join(ABLATIONS)}")
     weights = Weights(**{name: 0.0 for name in without if name != "pair"})
+    chunking = chunking or ChunkSettings()
     pair = "pair" not in without
     articles, items = load_squad(contexts, questions)
     if limit:
@@ -119,7 +120,6 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             name = f"article_{a:03d}.txt"
             (seeds / name).write_text(text, encoding="utf-8")
             names.append(name)
-        chunking = chunking or ChunkSettings()
         report = build_index(seeds, index_dir, embedder, chunking)
         retriever = Retriever(embedder, index_dir, weights)
         retriever.search("warm up", k=1)

@@ -28,7 +28,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -98,7 +98,7 @@ class Manifest:
 class StoredIndex:
     path: Path
     manifest: Manifest
-    chunks: "tuple[ChunkRecord, ...] | ChunkTable"  # with on_disk, terms and keys are in `chunk_terms` instead
+    chunks: "tuple[ChunkRecord, ...] | ChunkTable"  # with on_disk, terms and keys are in `chunk_terms`/`chunk_keys`
     units: tuple[UnitRecord, ...]  # empty with on_disk: `unit_spans` says the same
     chunk_vectors: "np.ndarray | DiskArray"
     unit_vectors: "np.ndarray | DiskArray"
@@ -131,6 +131,11 @@ class ChunkTable(ReadOnlyFile, Sequence[ChunkRecord]):
 
     def source(self, i: int) -> str:
         return self.sources[self.source_ids[i]]
+
+    def rows_outside(self, sources: Collection[str]) -> np.ndarray:
+        """Rows of the chunks of every document but `sources`."""
+        hidden = [i for i, s in enumerate(self.sources) if s in sources]
+        return np.flatnonzero(~np.isin(self.source_ids, hidden))
 
     def _read(self, i: int) -> ChunkRecord:
         start, end = (int(x) for x in self.offsets[i])

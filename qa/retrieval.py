@@ -247,8 +247,7 @@ class Retriever:
         qnames = tuple(question_keys(question, idx.lexical.vocabulary))
         n = len(idx.chunks)
         # Hidden documents leave the word statistics too, as if never indexed.
-        searched = (np.flatnonzero([idx.chunks.source(r) not in exclude for r in range(n)])
-                    if exclude else None)
+        searched = idx.chunks.rows_outside(exclude) if exclude else None
         coverage = idx.lexical.coverage(qterms, searched)
         name_coverage = idx.names.coverage(qnames, searched)
         empty = Search(question, vectors, qterms, coverage, (), idx, qnames, name_coverage)
@@ -260,8 +259,8 @@ class Retriever:
         rows = {int(r) for r in dense_rows[0] if r >= 0}
         lexical, weight = _bm25(idx.lexical, qterms, self.weights.lexical * coverage, pool, rows)
         named, name_weight = _bm25(idx.names, qnames, self.weights.names * name_coverage, pool, rows)
-        if exclude:
-            rows = {r for r in rows if idx.chunks.source(r) not in exclude}
+        if searched is not None:
+            rows &= set(searched.tolist())
         if not rows:
             return empty
         cand = np.fromiter(sorted(rows), dtype=np.int64)

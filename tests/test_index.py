@@ -102,6 +102,7 @@ def test_sparse_terms_round_trip_memory_mapped(tmp_path):
     assert lean.chunk_terms == tuple(c.terms for c in chunks) and lean.chunk_keys == (("~k0",), ("~k1",), ("~k2",))
     assert [c.text for c in lean.chunks] == [c.text for c in chunks] and lean.chunks[-1].chunk_id == "id2"
     assert all(c.terms == () == c.keys for c in lean.chunks) and lean.chunks.source(1) == "a.txt"
+    assert lean.chunks.rows_outside({"b.txt"}).tolist() == [0, 1, 2] and not len(lean.chunks.rows_outside({"a.txt"}))
     features, values, owner = lean.unit_sparse.entries(np.array([2, 6]))
     expected = unit_sparse[[2, 6]].tocoo()
     assert sorted(zip(owner, features, values)) == sorted(zip(expected.row, expected.col, expected.data))
