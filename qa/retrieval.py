@@ -277,9 +277,10 @@ class Retriever:
             # `answering` also uses to pick and judge quotes (docs/quality.md).
             unit_dense, unit_sparse = idx.unit_scores(vectors, cand_units)
             unit_score = unit_dense + (unit_sparse if self.weights.sparse > 0 else 0.0)
-            best = np.full(n, -np.inf, dtype=np.float32)
-            np.maximum.at(best, idx.unit_chunk[cand_units], unit_score)
-            sentence = np.where(np.isfinite(best[cand]), best[cand], dense)
+            best = np.full(len(cand), -np.inf, dtype=np.float32)
+            # `cand` is sorted: a sentence's chunk row maps to its candidate position.
+            np.maximum.at(best, np.searchsorted(cand, idx.unit_chunk[cand_units]), unit_score)
+            sentence = np.where(np.isfinite(best), best, dense)
         w = self.weights
         fused = (dense + w.sentence * sentence + w.sparse * sparse + weight * lexical[cand]
                  + name_weight * named[cand])
