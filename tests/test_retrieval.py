@@ -31,17 +31,21 @@ def test_question_and_k_validation_names_the_bad_value():
     assert len(validate_question("x" * 100_000)) <= 2000
 
 
-def test_fake_retrieval_ranks_by_words_and_swaps_in_new_builds(tmp_path: Path, fake_embedder):
+def _built(tmp_path: Path, embedder, documents: dict[str, str]) -> None:
+    """Add `documents` (name -> text) to tmp_path/seeds and bring tmp_path/index up to date."""
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "a.txt").write_text("Turkey proposed a ground operation.", encoding="utf-8")
-    (seeds / "b.txt").write_text("Paris weather is mild.", encoding="utf-8")
-    build_index(seeds, tmp_path / "index", fake_embedder)
+    seeds.mkdir(exist_ok=True)
+    for name, text in documents.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    build_index(seeds, tmp_path / "index", embedder)
+
+
+def test_fake_retrieval_ranks_by_words_and_swaps_in_new_builds(tmp_path: Path, fake_embedder):
+    _built(tmp_path, fake_embedder, {"a.txt": "Turkey proposed a ground operation.", "b.txt": "Paris weather is mild."})
     retriever = Retriever(fake_embedder, tmp_path / "index")
     assert retriever.search("ground operation", k=1)[0].passage.source == "a.txt"
     first_gen = retriever.index().generation
-    (seeds / "c.txt").write_text("Elections were held in Egypt.", encoding="utf-8")
-    build_index(seeds, tmp_path / "index", fake_embedder)
+    _built(tmp_path, fake_embedder, {"c.txt": "Elections were held in Egypt."})
     hit = retriever.search("elections Egypt", k=1)[0]
     assert hit.passage.source == "c.txt" and retriever.index().generation != first_gen
     assert [h.passage.source for h in retriever.search("ground", k=3, exclude=frozenset({"a.txt"}))] \
@@ -49,11 +53,7 @@ def test_fake_retrieval_ranks_by_words_and_swaps_in_new_builds(tmp_path: Path, f
 
 
 def test_a_latin_script_name_finds_its_arabic_spelling(tmp_path: Path, fake_embedder):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "a.txt").write_text("قال بوتين في موسكو إن روسيا ترفض", encoding="utf-8")
-    (seeds / "b.txt").write_text("أعلن أردوغان أن تركيا مستعدة", encoding="utf-8")
-    build_index(seeds, tmp_path / "index", fake_embedder)
+    _built(tmp_path, fake_embedder, {"a.txt": "قال بوتين في موسكو إن روسيا ترفض", "b.txt": "أعلن أردوغان أن تركيا مستعدة"})
     # The fake embedder's hashed words give arbitrary cross-script similarities: let names decide.
     retriever = Retriever(fake_embedder, tmp_path / "index", Weights(names=5.0))
     for question, source in [("What did Erdogan announce?", "b.txt"), ("What did Putin say in Moscow?", "a.txt")]:
