@@ -52,8 +52,15 @@ class DiskArray(ReadOnlyFile):
     def take(self, rows: np.ndarray) -> np.ndarray:
         """The given rows, in order; runs of consecutive rows cost one read each."""
         rows = np.asarray(rows, dtype=np.int64)
-        if not len(rows):
+        return self.read_spans(rows, rows + 1)
+
+    def read_spans(self, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+        """Rows starts[i]:stops[i] of every span, concatenated in order; spans that touch are one read."""
+        starts, stops = np.asarray(starts, dtype=np.int64), np.asarray(stops, dtype=np.int64)
+        filled = stops > starts
+        starts, stops = starts[filled], stops[filled]
+        if not len(starts):
             return np.zeros((0, *self.shape[1:]), dtype=self.dtype)
-        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
-        runs = np.split(rows, breaks)
-        return np.concatenate([self.read(int(r[0]), int(r[-1]) + 1) for r in runs])
+        joins = np.flatnonzero(starts[1:] != stops[:-1]) + 1
+        firsts, lasts = starts[np.r_[0, joins]].tolist(), stops[np.r_[joins - 1, len(stops) - 1]].tolist()
+        return np.concatenate([self.read(a, b) for a, b in zip(firsts, lasts)])

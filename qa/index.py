@@ -179,15 +179,8 @@ class DiskSparse:
         majors = np.asarray(majors, dtype=np.int64)
         starts, stops = self.indptr[majors], self.indptr[majors + 1]
         owner = np.repeat(np.arange(len(majors)), stops - starts)
-        filled = stops > starts
-        starts, stops = starts[filled], stops[filled]
-        if not len(starts):
-            return np.zeros(0, np.int32), np.zeros(0, np.float32), owner
         # Rows that follow each other on disk (a chunk's sentences) are read as one span.
-        joins = np.flatnonzero(starts[1:] != stops[:-1]) + 1
-        spans = list(zip(starts[np.r_[0, joins]].tolist(), stops[np.r_[joins - 1, len(stops) - 1]].tolist()))
-        return (np.concatenate([self.indices.read(a, b) for a, b in spans]),
-                np.concatenate([self.data.read(a, b) for a, b in spans]), owner)
+        return self.indices.read_spans(starts, stops), self.data.read_spans(starts, stops), owner
 
 
 def sentence_runs(unit_chunks: np.ndarray, n_chunks: int) -> np.ndarray:

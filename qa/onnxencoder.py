@@ -2,8 +2,9 @@
 
 A question is a few dozen tokens, and its two rows (prompted for the dense
 vector, raw for the latent terms) run best as two single-threaded calls side
-by side: 20.5 ms per question against 25 ms for one padded two-row batch and
-23 ms for torch with bf16 weights (docs/benchmarks.md), with fp32 results.
+by side: 19.6–21.3 ms p50 per question against 24.5–27.1 ms for one padded
+two-row batch, and 20.5–23.1 ms for torch with bf16 weights (docs/benchmarks.md,
+"Questions through ONNX Runtime"), with fp32 results.
 Documents keep going through torch: for batches of paragraphs bf16 torch is
 twice as fast as fp32 ONNX Runtime here.
 
@@ -83,9 +84,9 @@ class OnnxEncoder:
     """Token states of short texts: tokenizer, word embeddings read from disk, ONNX Runtime graph.
 
     Each text runs as its own call on one thread, the texts of a question side
-    by side: a question's two rows took 16.5 ms this way against 22 ms as one
-    padded batch on two threads (docs/benchmarks.md). One session serves both
-    calls (ONNX Runtime sessions are thread-safe), so the weights are held once.
+    by side (faster than one padded batch on two threads: see the module
+    docstring). One session serves both calls (ONNX Runtime sessions are
+    thread-safe), so the weights are held once.
     """
 
     def __init__(self, folder: Path, threads: int | None = None) -> None:
