@@ -13,7 +13,7 @@ export TRANSFORMERS_OFFLINE := 1
 # glibc per-thread arenas grew the server ~10% under load; two arenas keep it flat (docs/reliability.md).
 export MALLOC_ARENA_MAX := 2
 
-.PHONY: setup model index run test bench browser clean
+.PHONY: setup dictionary model index run test bench browser clean
 
 setup: $(STAMP)
 
@@ -25,7 +25,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-model: setup
+# Debian's English–Arabic FreeDict dictionary (GPL-2+, read at run time, not part of qa): evidence
+# that an English question's words are in Arabic passages (qa/translation.py). Unpacked into
+# the venv by `apt-get download`, so no root is needed; without apt, qa runs without it.
+DICTIONARY := $(VENV)/share/dictd/freedict-eng-ara.index
+dictionary: $(DICTIONARY)
+
+$(DICTIONARY): | $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	if (cd "$$tmp" && apt-get download -qq dict-freedict-eng-ara 2>/dev/null && dpkg -x dict-freedict-eng-ara_*.deb x); then \
+	  mkdir -p $(VENV)/share/dictd $(VENV)/share/doc/dict-freedict-eng-ara && \
+	  cp "$$tmp"/x/usr/share/doc/dict-freedict-eng-ara/copyright $(VENV)/share/doc/dict-freedict-eng-ara/ && \
+	  cp "$$tmp"/x/usr/share/dictd/freedict-eng-ara.dict.dz $(VENV)/share/dictd/ && \
+	  cp "$$tmp"/x/usr/share/dictd/freedict-eng-ara.index $(VENV)/share/dictd/; \
+	else echo "warning: could not fetch Debian's dict-freedict-eng-ara; English questions over Arabic documents get weaker evidence"; fi
+
+model: setup dictionary
 	$(PY) -m qa prepare-model
 
 index: model

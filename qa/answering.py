@@ -29,23 +29,26 @@ QUOTE_PASSAGES = 3  # sentences are picked from the best few passages only
 EVIDENCE_PASSAGES = 10
 # Logistic abstention model, fitted by benchmarks/calibrate_abstention.py on all 1,190 XQuAD
 # questions both ways with the current ranking; fitted on even articles it refused, on the odd
-# ones, 0.910 of unanswerable Arabic questions (wrongly 0.080) and 0.536 of unanswerable
+# ones, 0.926 of unanswerable Arabic questions (wrongly 0.087) and 0.728 of unanswerable
 # English ones (wrongly 0.104) (docs/quality.md).
 FEATURES = ("sentence_dense", "sentence_sparse", "sentence_z", "chunk_dense", "chunk_sparse",
-            "coverage", "rare_terms_found", "rare_terms_missing", "names_found", "names_missing")
-COEFFICIENTS = (6.012, 5.209, 0.705, 6.316, 4.716, -0.178, 4.58, -4.758, 1.636, -0.624)
-INTERCEPT = -14.98
-# Probability above which the documents are taken to answer: 8% of answerable questions
-# that share words or names with the documents fall below it (calibrate_abstention.py).
-FOUND_THRESHOLD = 0.321
-# Questions that share neither words nor names with the documents (another script) carry
-# weaker evidence. The same 8% rule would put their bar at 0.244 (held out: 0.737 of
-# unanswerable English questions refused, 0.142 of answerable ones), but XQuAD's questions
-# paraphrase their paragraph closely: the seed's English headline question scores far
-# below that and would be refused. So for them only clearly unrelated questions are
-# refused (docs/quality.md).
-CROSS_SCRIPT_THRESHOLD = 0.02
-
+            "coverage", "rare_terms_found", "rare_terms_missing", "names_found", "names_missing",
+            "translation_coverage", "translations_found", "translations_missing")
+COEFFICIENTS = (5.568, 4.25, 0.649, 6.117, 4.322, 0.391, 4.789, -4.399, 1.456, -0.753, 1.497, 2.981, -1.484)
+INTERCEPT = -14.58
+# What a question shares with the documents decides how strong its evidence can be, so each
+# kind has its own bar: the probability below which 8% of its answerable questions fall
+# (calibrate_abstention.py). "words": the documents hold some of the question's words.
+# "across": none, but they hold its Latin-script names or, translated, at least half of its
+# English content words (with fewer, a miss is as likely the one-sense dictionary's as the
+# documents'). "none": another script and nothing to go on but similarity.
+THRESHOLDS = {"words": 0.383, "across": 0.263, "none": 0.02}
+FOUND_THRESHOLD = THRESHOLDS["words"]
+TRANSLATED_MIN_COVERAGE = 0.5
+# For "none" the 8% rule would set 0.17 (held out: 0.75 of unanswerable English questions
+# refused), but XQuAD's questions paraphrase their paragraph closely: the seed's English
+# headline question scores far below that and would be refused. So for them only clearly
+# unrelated questions are refused (docs/quality.md).
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _FOLLOW_UP_START = re.compile(
@@ -171,10 +174,14 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     spread = float(background.std()) if len(background) > 1 else 0.0
     z = (float(combined[j]) - float(background.mean())) / spread if spread > 1e-6 else 0.0
     chunk = idx.chunks[int(idx.unit_chunk[rows[j]])]
-    rare = idx.lexical.idf_share(search.terms, terms(chunk.text))
     # The same evidence across scripts: the question's Latin-script names in the chunk's Arabic words.
     named = idx.names.idf_share(search.names, document_keys(chunk.text)) if search.names else 0.0
     has_names = 1.0 if search.names else 0.0
+    chunk_terms = terms(chunk.text)
+    rare = idx.lexical.idf_share(search.terms, chunk_terms)
+    # And the English question's words, translated, among the chunk's Arabic terms (translation.py).
+    translated = search.translation_coverage
+    found = idx.lexical.concept_share(search.translations, chunk_terms) if translated else 0.0
     return {
         "sentence_dense": float(dense[j]),
         "sentence_sparse": float(sparse[j]),
@@ -186,22 +193,29 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "rare_terms_missing": search.coverage * (1 - rare),
         "names_found": has_names * named,
         "names_missing": has_names * (1 - named),
+        "translation_coverage": translated,
+        "translations_found": translated * found,
+        "translations_missing": translated * (1 - found),
         "question_terms": float(len(search.terms)),  # not a model input: see is_found
     }
 
 
-def is_cross_script(features: dict[str, float]) -> bool:
-    """The question has words, the documents know none of them (another script) and it names no one.
+def evidence_kind(features: dict[str, float]) -> str:
+    """"words", "across" or "none": what the question shares with the documents (THRESHOLDS).
 
-    A question without words (emoji, punctuation) has no other script to excuse weak evidence;
-    one with Latin-script names has the name evidence, found or missing, to be judged by.
+    A question without words (emoji, punctuation) has no other script to excuse weak
+    evidence: it is judged as "words".
     """
+    if features.get("coverage", 0.0) > 0 or features.get("question_terms", 0.0) == 0:
+        return "words"
     named = features.get("names_found", 0.0) + features.get("names_missing", 0.0) > 0
-    return features.get("coverage", 0.0) == 0.0 and features.get("question_terms", 0.0) > 0 and not named
+    if named or features.get("translation_coverage", 0.0) >= TRANSLATED_MIN_COVERAGE:
+        return "across"
+    return "none"
 
 
 def is_found(confidence: float, features: dict[str, float]) -> bool:
-    return confidence >= (CROSS_SCRIPT_THRESHOLD if is_cross_script(features) else FOUND_THRESHOLD)
+    return confidence >= THRESHOLDS[evidence_kind(features)]
 
 
 def confidence(features: dict[str, float]) -> float:

@@ -7,6 +7,7 @@ value, so that errors surface at start-up rather than mid-request.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -90,6 +91,17 @@ def load_settings() -> Settings:
 
 
 PRECISIONS = ("auto", "fp32")
+
+
+def dictionary_dirs() -> list[Path]:
+    """Where translation.py looks for the English–Arabic dictionary, in order.
+
+    $QA_DICTIONARY_DIR, then this Python's prefix (`make` unpacks it into the
+    venv), then the system's (Debian's dict-freedict-eng-ara package).
+    """
+    override = os.environ.get("QA_DICTIONARY_DIR")
+    dirs = [Path(override)] if override else []
+    return dirs + [Path(sys.prefix) / "share" / "dictd", Path("/usr/share/dictd")]
 
 
 def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -108,12 +108,21 @@ class LexicalIndex:
         the corpus lacks weighs as the rarest of all and is missing from every
         chunk: documents that answer a question tend to know its words.
         """
-        distinct = set(query_terms)
+        return self.concept_share([{t} for t in set(query_terms)], chunk_terms)
+
+    def concept_share(self, concepts: Sequence[Collection[str]], chunk_terms: Sequence[str]) -> float:
+        """`idf_share` for concepts that each have several spellings (a translated word's terms).
+
+        A concept is found when any of its terms is in the chunk, and weighs as
+        its most common term: the conservative reading of an ambiguous word.
+        """
+        distinct = {frozenset(c) for c in concepts if c}
         if not distinct:
             return 0.0
         present = set(chunk_terms)
-        weights = {t: math.log(1 + self.size / (1 + self.document_frequency.get(t, 0))) for t in distinct}
-        return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
+        weights = {c: math.log(1 + self.size / (1 + max(self.document_frequency.get(t, 0) for t in c)))
+                   for c in distinct}
+        return sum(w for c, w in weights.items() if c & present) / sum(weights.values())
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every chunk for the query (zeros where nothing matches)."""

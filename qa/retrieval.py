@@ -36,6 +36,7 @@ from .embedding import Embedder, QueryVectors
 from .errors import IndexIncompatible, InvalidArgument
 from .lexical import LexicalIndex, terms
 from .names import question_keys
+from .translation import translations
 
 MAX_QUESTION_CHARS = 2000
 
@@ -89,6 +90,10 @@ class Search:
     index: "LoadedIndex | None" = field(default=None, repr=False, compare=False)
     names: tuple[str, ...] = ()  # the question's name keys (names.question_keys)
     name_coverage: float = 0.0  # share of them the searched documents hold
+    # Arabic terms of each English content word (translation.translations; empty sets: untranslated),
+    # evidence for abstention only, and the share of those words the searched documents hold.
+    translations: tuple[frozenset[str], ...] = ()
+    translation_coverage: float = 0.0
 
 
 class LoadedIndex:
@@ -250,7 +255,11 @@ class Retriever:
         searched = idx.chunks.rows_outside(exclude) if exclude else None
         coverage = idx.lexical.coverage(qterms, searched)
         name_coverage = idx.names.coverage(qnames, searched)
-        empty = Search(question, vectors, qterms, coverage, (), idx, qnames, name_coverage)
+        translated = translations(question)
+        known = idx.lexical.present(sorted(set().union(*translated)), searched) if translated else frozenset()
+        translation_coverage = sum(1 for c in translated if c & known) / len(translated) if translated else 0.0
+        empty = Search(question, vectors, qterms, coverage, (), idx, qnames, name_coverage,
+                       translated, translation_coverage)
         if n == 0:
             return empty
         pool = n if exclude else min(n, max(candidates, 4 * k))

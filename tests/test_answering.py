@@ -1,8 +1,10 @@
 """Answers: language, follow-ups, abstention, and the headline question end to end."""
 import pytest
 
-from qa.answering import (COEFFICIENTS, CROSS_SCRIPT_THRESHOLD, FEATURES, FOUND_THRESHOLD, answer,
-                          contextual_query, is_cross_script, is_follow_up, is_found, language_of)
+from conftest import EVAL_DIR
+from qa import translation
+from qa.answering import (COEFFICIENTS, FEATURES, THRESHOLDS, answer, contextual_query, evidence_kind,
+                          is_follow_up, is_found, language_of)
 from qa.retrieval import Retriever
 from test_retrieval import has_turkish_ground
 
@@ -14,15 +16,20 @@ def test_language_of():
     assert language_of("?!") == "en"
 
 
-def test_cross_script_bar_is_for_questions_sharing_neither_words_nor_names():
+def test_each_kind_of_evidence_has_its_bar():
     assert len(COEFFICIENTS) == len(FEATURES)
-    english = {"coverage": 0.0, "question_terms": 4.0, "names_found": 0.0, "names_missing": 0.0}
+    english = {"coverage": 0.0, "question_terms": 4.0, "names_found": 0.0, "names_missing": 0.0,
+               "translation_coverage": 0.0}
     named = {**english, "names_found": 0.6, "names_missing": 0.4}
-    assert is_cross_script(english) and not is_cross_script(named)
-    assert not is_cross_script({**english, "coverage": 0.5})
-    assert not is_cross_script({**english, "question_terms": 0.0})  # "?!" has no script to excuse it
-    between = (CROSS_SCRIPT_THRESHOLD + FOUND_THRESHOLD) / 2
-    assert is_found(between, english) and not is_found(between, named)
+    translated = {**english, "translation_coverage": 0.5}
+    assert evidence_kind(english) == "none"
+    assert evidence_kind(named) == evidence_kind(translated) == "across"
+    assert evidence_kind({**english, "translation_coverage": 0.25}) == "none"  # too few words translated
+    assert evidence_kind({**english, "coverage": 0.5}) == "words"
+    assert evidence_kind({**english, "question_terms": 0.0}) == "words"  # "?!" has no script to excuse it
+    assert THRESHOLDS["none"] < THRESHOLDS["across"] < THRESHOLDS["words"]
+    between = (THRESHOLDS["none"] + THRESHOLDS["across"]) / 2
+    assert is_found(between, english) and not is_found(between, named) and not is_found(between, translated)
 
 
 def test_follow_up_borrows_the_previous_user_turn():
@@ -59,3 +66,36 @@ def test_question_the_article_does_not_answer_is_refused_in_its_language(seed_in
     assert not en.found and en.quote == "" and "could not find" in en.text and en.passages
     ar = answer(retriever, "ما هي وصفة كعكة الشوكولاتة؟")
     assert not ar.found and "لم أجد" in ar.text
+
+
+@pytest.fixture(scope="module")
+def xquad_english(tmp_path_factory, real_embedder):
+    """Twelve Arabic XQuAD articles indexed; English questions of one of them and of an article left out."""
+    from qa.build import build_index
+    from qa.evaluate import load_squad
+
+    articles, items = load_squad(EVAL_DIR / "xquad" / "xquad.ar.json", EVAL_DIR / "xquad" / "xquad.en.json")
+    base = tmp_path_factory.mktemp("xquad-12")
+    (base / "seeds").mkdir()
+    for a in range(12):
+        (base / "seeds" / f"article_{a:02d}.txt").write_text(articles[a], encoding="utf-8")
+    build_index(base / "seeds", base / "index", real_embedder)
+    asked = [it.text for it in items if it.article == 1][:24]
+    left_out = [it.text for it in items if it.article == 13][:24]
+    return Retriever(real_embedder, base / "index"), asked, left_out
+
+
+@pytest.mark.slow
+def test_translated_words_let_english_questions_be_refused_when_their_article_is_missing(xquad_english, monkeypatch):
+    """The dictionary (translation.py) is what lets English questions about a missing article be refused."""
+    retriever, asked, left_out = xquad_english
+    with_dictionary = [answer(retriever, q).found for q in left_out]
+    assert sum(answer(retriever, q).found for q in asked) >= 20  # their article is indexed (22 of 24)
+    monkeypatch.setattr(translation, "_loaded", {translation.DICTIONARY: None})
+    translation.translations.cache_clear()
+    try:
+        without = [answer(retriever, q).found for q in left_out]
+    finally:
+        translation.translations.cache_clear()
+    # Measured: 5 of 24 answered with the dictionary, 13 without it.
+    assert sum(with_dictionary) <= 9 and sum(without) - sum(with_dictionary) >= 5, (with_dictionary, without)

@@ -63,3 +63,15 @@ def test_present_and_coverage_can_leave_chunks_out():
     assert lex.present(question, np.array([1])) == set(terms("روسيا"))
     assert lex.coverage(question) == 2 / 3 and lex.coverage(question, np.array([1])) == 1 / 3
     assert lex.coverage(question, np.array([], dtype=np.int64)) == 0.0
+
+
+def test_concept_share_finds_any_spelling_and_weighs_a_concept_as_its_commonest_term():
+    docs = [terms("البرج العالي في المدينة"), terms("بنى المهندس البرج"), terms("المدينة القديمة")]
+    lex = LexicalIndex(docs)
+    tower, city = frozenset(terms("برج صرح")), frozenset(terms("مدينة"))
+    assert lex.concept_share([tower], docs[1]) == 1.0  # "صرح" is unknown, "برج" is enough
+    assert lex.concept_share([tower, city], docs[2]) == 0.5  # both in two chunks: equal weights
+    assert lex.concept_share([frozenset(), frozenset()], docs[0]) == 0.0  # nothing translated
+    assert lex.concept_share([frozenset(terms("ماكرون"))], docs[0]) == 0.0
+    # A single-term concept is exactly the word-level share.
+    assert lex.concept_share([frozenset([t]) for t in terms("برج قديم")], docs[0]) == lex.idf_share(terms("برج قديم"), docs[0])
