@@ -123,8 +123,9 @@ def contextual_query(question: str, history: Sequence[dict] | None) -> str:
 
 def _quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, list[int]]:
     """(rank of the passage, unit rows of the quote) for the best sentence and its better neighbour."""
-    # Name keys count as words: across scripts they are the only words a sentence can share.
-    qset = set(search.terms) | set(search.names)
+    # Name keys and translated words count as words: across scripts they are the only words
+    # a sentence can share with the question.
+    qset = set(search.terms) | set(search.names) | set().union(*search.translations)
     words = _words_and_keys if search.names else terms  # keys only cost time when asked for
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
     for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):
