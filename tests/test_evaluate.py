@@ -1,0 +1,59 @@
+"""`qa eval`: SQuAD loading (plumbing) and a real run on three XQuAD articles (real model and index)."""
+import json
+
+import pytest
+
+from conftest import EVAL_DIR
+from qa.answering import FEATURES
+from qa.chunking import ChunkSettings
+from qa.errors import InvalidArgument
+from qa.evaluate import load_squad
+from test_cli import run_cli
+
+
+def _squad(articles):
+    return {"data": [{"title": f"a{i}", "paragraphs": paragraphs} for i, paragraphs in enumerate(articles)]}
+
+
+def test_load_squad_joins_paragraphs_and_asks_the_parallel_questions(tmp_path):
+    contexts = _squad([[{"context": " الفقرة الأولى ", "qas": [{"id": "q1", "question": "سؤال؟",
+                                                             "answers": [{"text": "الأولى"}, {"text": "الأولى"}]}]},
+                        {"context": "الفقرة الثانية", "qas": [{"id": "q2", "question": "سؤال آخر؟",
+                                                             "answers": [{"text": "الثانية"}]}]}]])
+    questions = _squad([[{"context": "first", "qas": [{"id": "q1", "question": "A question?", "answers": []}]}]])
+    (tmp_path / "ar.json").write_text(json.dumps(contexts), encoding="utf-8")
+    (tmp_path / "en.json").write_text(json.dumps(questions), encoding="utf-8")
+    articles, items = load_squad(tmp_path / "ar.json", tmp_path / "en.json")
+    assert articles == ["الفقرة الأولى\n\nالفقرة الثانية"]
+    assert [(q.qid, q.article, q.text, q.answers) for q in items] == [
+        ("q1", 0, "A question?", ("الأولى",)),  # asked in English, judged by the Arabic gold answers
+        ("q2", 0, "سؤال آخر؟", ("الثانية",)),  # no parallel question: the original is asked
+    ]
+
+
+def test_load_squad_rejects_files_that_are_not_squad(tmp_path):
+    (tmp_path / "bad.json").write_text('{"version": 1}', encoding="utf-8")
+    with pytest.raises(InvalidArgument, match="SQuAD"):
+        load_squad(tmp_path / "bad.json")
+    with pytest.raises(InvalidArgument):
+        load_squad(tmp_path / "missing.json")
+
+
+@pytest.mark.slow
+def test_eval_on_three_xquad_articles_measures_and_reports_evidence(tmp_path, cache_dir):
+    for lang in ("ar", "en"):
+        data = json.loads((EVAL_DIR / "xquad" / f"xquad.{lang}.json").read_text(encoding="utf-8"))
+        (tmp_path / f"{lang}.json").write_text(json.dumps({"data": data["data"][:3]}), encoding="utf-8")
+    done = run_cli("eval", str(tmp_path / "ar.json"), "--questions", str(tmp_path / "en.json"), "--limit", "12",
+                   "--json", "--scores", env={"QA_CACHE_DIR": str(cache_dir)})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["questions"] == 12 and report["chunks"] >= 9  # 15 paragraphs, most one chunk each (12)
+    assert report["chunking"] == ChunkSettings().as_dict()  # chunked as `qa build` would
+    # English questions over three Arabic articles: nearly always the right passage in the top 5.
+    assert report["recall_at_1"] <= report["recall_at_5"] and report["recall_at_5"] >= 0.75
+    assert report["quote_accuracy"] >= 0.5
+    assert 0.0 <= report["answerable_refused"] <= 1.0 and 0.0 <= report["unanswerable_refused"] <= 1.0
+    assert len(report["answerable"]) == len(report["unanswerable"]) == 12
+    assert all(set(FEATURES) <= set(features) for _, features in report["answerable"])
+    assert {article for article, _ in report["answerable"]} <= {0, 1, 2}
