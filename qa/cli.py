@@ -128,7 +128,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--model", default=None)
     e.add_argument("--json", action="store_true")
     e.add_argument("--scores", action="store_true", help="with --json: include per-question evidence features")
-    e.add_argument("--without", default="", help="ablation: comma list of sentence,sparse,lexical,names,pair to switch off")
+    e.add_argument("--without", default="", help="ablation: comma list of sentence,sparse,lexical,names,translation,pair to switch off")
     e.add_argument("--max-tokens", type=int, default=None, help="chunk size in model tokens (default as `qa build`)")
     e.add_argument("--overlap", type=int, default=None, help="chunk overlap in model tokens (default as `qa build`)")
     e.set_defaults(func=_cmd_eval)

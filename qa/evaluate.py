@@ -94,7 +94,7 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-ABLATIONS = ("sentence", "sparse", "lexical", "names", "pair")
+ABLATIONS = ("sentence", "sparse", "lexical", "names", "translation", "pair")
 
 
 def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, k: int = 5,

@@ -1,6 +1,6 @@
 """Hybrid retrieval: dense chunks and sentences, cross-lingual latent terms, Arabic-aware BM25.
 
-A chunk's score adds five signals (weights measured in docs/quality.md):
+A chunk's score adds six signals (weights measured in docs/quality.md):
   * cosine of the question to the chunk (FAISS, inner product),
   * the chunk's best sentence, by dense + latent-term cosine (the sentence
     score `answering.py` uses too): fine-grained evidence that a whole-chunk
@@ -13,7 +13,10 @@ A chunk's score adds five signals (weights measured in docs/quality.md):
     question in another script than the documents leans on the other signals,
   * BM25 over the consonant keys of Latin-script names in the question
     against the Arabic-script words of the chunks (`names.py`), weighted the
-    same way by the share of the question's name keys the corpus knows.
+    same way by the share of the question's name keys the corpus knows,
+  * BM25 over the Arabic terms of the question's English words translated
+    with a dictionary (`translation.py`), weighted by the share of those
+    words the corpus knows in translation.
 This module ranks chunks and exposes per-sentence scores; choosing the quote
 and abstaining is `answering.py`'s job.
 """
@@ -48,9 +51,10 @@ class Weights:
     sparse: float = 0.5
     lexical: float = 0.3
     names: float = 0.1
+    translation: float = 0.1
 
     def __post_init__(self) -> None:
-        for name in ("sentence", "sparse", "lexical", "names"):
+        for name in ("sentence", "sparse", "lexical", "names", "translation"):
             value = getattr(self, name)
             if not 0.0 <= value <= 10.0:
                 raise InvalidArgument(f"weight {name}={value} must be between 0 and 10")
@@ -76,6 +80,7 @@ class Scored:
     sparse: float
     lexical: float
     names: float = 0.0
+    translation: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -256,7 +261,8 @@ class Retriever:
         coverage = idx.lexical.coverage(qterms, searched)
         name_coverage = idx.names.coverage(qnames, searched)
         translated = translations(question)
-        known = idx.lexical.present(sorted(set().union(*translated)), searched) if translated else frozenset()
+        translated_terms = tuple(sorted(set().union(*translated)))
+        known = idx.lexical.present(translated_terms, searched)
         translation_coverage = sum(1 for c in translated if c & known) / len(translated) if translated else 0.0
         empty = Search(question, vectors, qterms, coverage, (), idx, qnames, name_coverage,
                        translated, translation_coverage)
@@ -268,6 +274,8 @@ class Retriever:
         rows = {int(r) for r in dense_rows[0] if r >= 0}
         lexical, weight = _bm25(idx.lexical, qterms, self.weights.lexical * coverage, pool, rows)
         named, name_weight = _bm25(idx.names, qnames, self.weights.names * name_coverage, pool, rows)
+        crossed, cross_weight = _bm25(idx.lexical, translated_terms, self.weights.translation * translation_coverage,
+                                      pool, rows)
         if searched is not None:
             rows &= set(searched.tolist())
         if not rows:
@@ -292,14 +300,14 @@ class Retriever:
             sentence = np.where(np.isfinite(best), best, dense)
         w = self.weights
         fused = (dense + w.sentence * sentence + w.sparse * sparse + weight * lexical[cand]
-                 + name_weight * named[cand])
+                 + name_weight * named[cand] + cross_weight * crossed[cand])
         order = np.argsort(-fused)[:k]
         ranked = []
         for i in order:
             rec = idx.chunks[int(cand[i])]
             passage = Passage(rec.text, rec.source, rec.start, rec.end, float(fused[i]), rec.chunk_id)
-            ranked.append(Scored(passage, int(cand[i]), float(dense[i]), float(sentence[i]),
-                                 float(sparse[i]), float(lexical[cand[i]]), float(named[cand[i]])))
+            ranked.append(Scored(passage, int(cand[i]), float(dense[i]), float(sentence[i]), float(sparse[i]),
+                                 float(lexical[cand[i]]), float(named[cand[i]]), float(crossed[cand[i]])))
         return dataclasses.replace(empty, ranked=tuple(ranked))
 
 

@@ -66,6 +66,19 @@ def test_a_latin_script_name_finds_its_arabic_spelling(tmp_path: Path, fake_embe
     assert off.ranked[0].passage.score < retriever.run("What did Erdogan announce?", k=2).ranked[0].passage.score
 
 
+def test_english_words_find_their_arabic_translation(tmp_path: Path, fake_embedder):
+    """With the real dictionary (make installs it): BM25 over the translated words ranks across scripts."""
+    _built(tmp_path, fake_embedder, {"a.txt": "بنى المهندسون البرج الجديد في المدينة",
+                                     "b.txt": "ارتفعت أسعار القمح بعد موسم الحصاد"})
+    retriever = Retriever(fake_embedder, tmp_path / "index", Weights(translation=5.0))
+    search = retriever.run("When was the tower built?", k=2)
+    assert search.translation_coverage > 0 and search.ranked[0].passage.source == "a.txt"
+    assert search.ranked[0].translation == 1.0 and search.ranked[1].translation == 0.0
+    assert retriever.run("متى بني البرج؟", k=2).translations == ()  # Arabic questions need no translation
+    off = Retriever(fake_embedder, tmp_path / "index", Weights(translation=0.0)).run("When was the tower built?", k=2)
+    assert all(h.passage.score < search.ranked[0].passage.score for h in off.ranked)
+
+
 @pytest.mark.slow
 def test_an_english_question_naming_a_city_quotes_the_arabic_sentence_with_it(seed_index, real_embedder):
     from qa.answering import answer
