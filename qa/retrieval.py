@@ -274,8 +274,10 @@ class Retriever:
         rows = {int(r) for r in dense_rows[0] if r >= 0}
         lexical, weight = _bm25(idx.lexical, qterms, self.weights.lexical * coverage, pool, rows)
         named, name_weight = _bm25(idx.names, qnames, self.weights.names * name_coverage, pool, rows)
+        # Translated words only re-score: as a candidate source they cost ~0.7 ms per English
+        # question at 10k chunks (more sentences to score) for no qa eval figure (docs/quality.md).
         crossed, cross_weight = _bm25(idx.lexical, translated_terms, self.weights.translation * translation_coverage,
-                                      pool, rows)
+                                      0, rows)
         if searched is not None:
             rows &= set(searched.tolist())
         if not rows:
@@ -313,12 +315,13 @@ class Retriever:
 
 def _bm25(lexical: LexicalIndex, query_terms: tuple[str, ...], weight: float, pool: int,
           rows: set[int]) -> tuple[np.ndarray, float]:
-    """BM25 scores scaled to [0, 1] and their weight; adds its best `pool` chunks to `rows`.
+    """BM25 scores scaled to [0, 1] and their weight; adds its best `pool` chunks (if any) to `rows`.
 
     A question whose terms the corpus does not know gets weight 0 (and zeros).
     """
     scores = lexical.scores(query_terms)
     if weight <= 0 or not len(scores) or scores.max() <= 0:
         return scores, 0.0
-    rows.update(int(r) for r in np.argpartition(-scores, min(pool, len(scores)) - 1)[:pool])
+    if pool > 0:
+        rows.update(int(r) for r in np.argpartition(-scores, min(pool, len(scores)) - 1)[:pool])
     return scores / scores.max(), weight
