@@ -42,13 +42,14 @@ INTERCEPT = -14.579
 # "across": none, but they hold its Latin-script names or, translated, at least half of its
 # English content words (with fewer, a miss is as likely the one-sense dictionary's as the
 # documents'). "none": another script and nothing to go on but similarity.
-THRESHOLDS = {"words": 0.381, "across": 0.262, "none": 0.02}
-FOUND_THRESHOLD = THRESHOLDS["words"]
-TRANSLATED_MIN_COVERAGE = 0.5
 # For "none" the 8% rule would set 0.17 (held out: 0.75 of unanswerable English questions
 # refused), but XQuAD's questions paraphrase their paragraph closely: the seed's English
 # headline question scores far below that and would be refused. So for them only clearly
 # unrelated questions are refused (docs/quality.md).
+THRESHOLDS = {"words": 0.381, "across": 0.262, "none": 0.02}
+FOUND_THRESHOLD = THRESHOLDS["words"]  # what `qa eval` reports as its threshold
+TRANSLATED_MIN_COVERAGE = 0.5
+
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _FOLLOW_UP_START = re.compile(
@@ -181,8 +182,8 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     chunk_terms = terms(chunk.text)
     rare = idx.lexical.idf_share(search.terms, chunk_terms)
     # And the English question's words, translated, among the chunk's Arabic terms (translation.py).
-    translated = search.translation_coverage
-    found = idx.lexical.concept_share(search.translations, chunk_terms) if translated else 0.0
+    known = search.translation_coverage
+    found = idx.lexical.concept_share(search.translations, chunk_terms) if known else 0.0
     return {
         "sentence_dense": float(dense[j]),
         "sentence_sparse": float(sparse[j]),
@@ -194,9 +195,9 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "rare_terms_missing": search.coverage * (1 - rare),
         "names_found": has_names * named,
         "names_missing": has_names * (1 - named),
-        "translation_coverage": translated,
-        "translations_found": translated * found,
-        "translations_missing": translated * (1 - found),
+        "translation_coverage": known,
+        "translations_found": known * found,
+        "translations_missing": known * (1 - found),
         "question_terms": float(len(search.terms)),  # not a model input: see is_found
     }
 

@@ -4,15 +4,16 @@ An English question over Arabic documents shares no word with them, so the
 evidence that decides whether the documents answer at all (are the question's
 rare words in the best passage?) was missing for it: abstention had only
 similarities to go on. Looking each English content word up in a dictionary
-gives the Arabic words to look for ("tower" → "البرج" → the term "برج").
-As a retrieval signal the same translations gained nothing (docs/quality.md);
-as evidence for "not in these documents" they do.
+gives the Arabic words to look for ("tower" → "البرج" → the term "برج"):
+evidence for "not in these documents", words for picking the quote, and a
+BM25 signal in ranking (`retrieval.py`; each measured in docs/quality.md).
 
 The dictionary is Debian's `dict-freedict-eng-ara` (FreeDict/Arabeyes, GPL-2+,
 87k headwords, one translation each), read at run time, never copied into
-this project. `make setup` unpacks it into the virtual environment without
-root (`apt-get download`); an installed system package works too. Without it
-`lookup` returns None and English questions keep the weaker evidence.
+this project. `make dictionary` (part of `make run` and `make test`) unpacks
+it into the virtual environment without root (`apt-get download`); an
+installed system package works too. Without it `dictionary()` returns None
+(with one warning) and English questions do without translations.
 The dictd format: an index of "headword<TAB>offset<TAB>length" lines (base64
 numbers) into a gzip-compatible text file of entries.
 
