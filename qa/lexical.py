@@ -95,10 +95,17 @@ class LexicalIndex:
         A question in another script than the documents scores ~0 here, which is
         how fusion learns to ignore the lexical side for cross-lingual questions.
         """
-        distinct = set(query_terms)
-        if not distinct:
+        return self.concept_coverage([{t} for t in set(query_terms)], rows)
+
+    def concept_coverage(self, concepts: Sequence[Collection[str]], rows: np.ndarray | None = None) -> float:
+        """`coverage` for concepts with several spellings: a concept counts when any of them occurs.
+
+        Every concept counts in the share, an empty one (a word without translation) too.
+        """
+        if not concepts:
             return 0.0
-        return len(self.present(query_terms, rows)) / len(distinct)
+        present = self.present(sorted(set().union(*concepts)), rows)
+        return sum(1 for c in concepts if present.intersection(c)) / len(concepts)
 
     def idf_share(self, query_terms: Sequence[str], chunk_terms: Sequence[str]) -> float:
         """IDF-weighted share of the query's terms that occur in one chunk.

@@ -261,9 +261,7 @@ class Retriever:
         coverage = idx.lexical.coverage(qterms, searched)
         name_coverage = idx.names.coverage(qnames, searched)
         translated = translations(question)
-        translated_terms = tuple(sorted(set().union(*translated)))
-        known = idx.lexical.present(translated_terms, searched)
-        translation_coverage = sum(1 for c in translated if c & known) / len(translated) if translated else 0.0
+        translation_coverage = idx.lexical.concept_coverage(translated, searched)
         empty = Search(question, vectors, qterms, coverage, (), idx, qnames, name_coverage,
                        translated, translation_coverage)
         if n == 0:
@@ -276,8 +274,8 @@ class Retriever:
         named, name_weight = _bm25(idx.names, qnames, self.weights.names * name_coverage, pool, rows)
         # Translated words only re-score: as a candidate source they cost ~0.7 ms per English
         # question at 10k chunks (more sentences to score) for one R@5 question of 1,190.
-        crossed, cross_weight = _bm25(idx.lexical, translated_terms, self.weights.translation * translation_coverage,
-                                      0, rows)
+        crossed, cross_weight = _bm25(idx.lexical, tuple(sorted(set().union(*translated))),
+                                      self.weights.translation * translation_coverage, 0, rows)
         if searched is not None:
             rows &= set(searched.tolist())
         if not rows:

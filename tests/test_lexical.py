@@ -75,3 +75,11 @@ def test_concept_share_finds_any_spelling_and_weighs_a_concept_as_its_commonest_
     assert lex.concept_share([frozenset(terms("ماكرون"))], docs[0]) == 0.0
     # A single-term concept is exactly the word-level share.
     assert lex.concept_share([frozenset([t]) for t in terms("برج قديم")], docs[0]) == lex.idf_share(terms("برج قديم"), docs[0])
+
+
+def test_concept_coverage_counts_a_concept_once_and_untranslated_words_as_unknown():
+    lex = LexicalIndex([terms("بنى المهندسون البرج"), terms("المدينة القديمة")])
+    tower, city, nothing = frozenset(terms("برج صرح")), frozenset(terms("مدينة")), frozenset()
+    assert lex.concept_coverage([tower, city, nothing]) == 2 / 3
+    assert lex.concept_coverage([tower, city], np.array([1])) == 1 / 2
+    assert lex.concept_coverage([]) == 0.0
