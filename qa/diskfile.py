@@ -7,9 +7,34 @@ server's RSS grew by 1.4 GB within 50 questions (docs/benchmarks.md).
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
+
+# numpy parses every .npy header with ast.literal_eval, and CPython 3.11's ast
+# constructor is not thread-safe (python/cpython#106905): a query thread loading a
+# new generation while a build loaded the previous one failed with "SystemError: AST
+# constructor recursion depth mismatch" (1 in 4 runs of tests/test_concurrency.py).
+# Every .npy header qa reads is parsed under this lock.
+NPY_HEADER_LOCK = threading.Lock()
+
+
+def load_npy(path: Path) -> np.ndarray:
+    """np.load of one .npy file, its header parsed under NPY_HEADER_LOCK."""
+    with path.open("rb") as fh:
+        with NPY_HEADER_LOCK:
+            version = np.lib.format.read_magic(fh)
+            shape, fortran, dtype = _read_header(version)(fh)
+        count = int(np.prod(shape)) if len(shape) else 1
+        data = np.fromfile(fh, dtype=dtype, count=count)
+    if data.size != count:
+        raise ValueError(f"{path.name} is truncated")
+    return data.reshape(shape, order="F" if fortran else "C")
+
+
+def _read_header(version: tuple[int, int]):
+    return np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
 
 
 class ReadOnlyFile:
@@ -31,10 +56,8 @@ class DiskArray(ReadOnlyFile):
     """Rows of a 1-D or 2-D .npy file."""
 
     def __init__(self, path: Path) -> None:
-        with path.open("rb") as fh:
-            version = np.lib.format.read_magic(fh)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, fortran, dtype = read_header(fh)
+        with path.open("rb") as fh, NPY_HEADER_LOCK:
+            shape, fortran, dtype = _read_header(np.lib.format.read_magic(fh))(fh)
             self.offset = fh.tell()
         if fortran or len(shape) not in (1, 2):
             raise ValueError(f"{path.name}: unexpected layout {shape}")

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 import torch
 
 from .config import DEFAULT_MODEL, PRECISIONS, apply_offline_env
+from .diskfile import NPY_HEADER_LOCK
 from .errors import InvalidArgument, ModelUnavailable
 from .sparse import normalize_rows
 
@@ -202,7 +203,7 @@ class Embedder:
         key = hashlib.sha256(f"{self.model_name}|{self.bf16_weights}|{self.bf16}|{text}".encode()).hexdigest()[:16]
         path = self.cache_dir / "background" / f"{key}.npz"
         try:
-            with np.load(path) as stored:
+            with NPY_HEADER_LOCK, np.load(path) as stored:  # headers parse with ast: see diskfile
                 dense = stored["dense"]
                 sparse = (sp.csr_matrix((stored["data"], stored["indices"], stored["indptr"]),
                                         shape=tuple(stored["shape"])) if "data" in stored else None)

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from .diskfile import DiskArray, ReadOnlyFile  # DiskArray: part of this module's on-disk API
+from .diskfile import DiskArray, ReadOnlyFile, load_npy  # DiskArray: part of this module's on-disk API
 from .errors import BuildLocked, IndexIncompatible, IndexNotFound
 
 FORMAT_VERSION = 4  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored; 4: name keys
@@ -238,7 +238,7 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: boo
         else:
             chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"]), "keys": tuple(r["keys"])})
                            for r in _read_jsonl(gen / "chunks.jsonl"))
-        spans = np.load(gen / "units.npy")
+        spans = load_npy(gen / "units.npy")
         if spans.ndim != 2 or spans.shape[1] != 3 or (len(spans) and not 0 <= spans[:, 0].min() <= spans[:, 0].max() < len(chunks)):
             raise ValueError("units.npy does not match the chunks")
         if on_disk:
@@ -248,10 +248,10 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: boo
             unit_sparse = _load_sparse(gen / "unit_sparse", on_disk=True)
             chunk_sparse = _load_sparse(gen / "chunk_sparse", on_disk=True)
         else:
-            chunk_vectors = np.load(gen / "chunk_vectors.npy")
+            chunk_vectors = load_npy(gen / "chunk_vectors.npy")
             units = tuple(UnitRecord(int(c), int(a), int(b), chunks[c].text[a - chunks[c].start:b - chunks[c].start])
                           for c, a, b in spans.tolist())
-            unit_vectors = np.load(gen / "unit_vectors.npy")
+            unit_vectors = load_npy(gen / "unit_vectors.npy")
             unit_sparse = _load_sparse(gen / "unit_sparse", on_disk=False)
             chunk_sparse = _load_sparse(gen / "chunk_sparse", on_disk=False)
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -303,16 +303,16 @@ def _load_sparse(stem: Path, on_disk: bool) -> "sp.csr_matrix | DiskSparse":
     def path(name: str) -> Path:
         return stem.with_name(f"{stem.name}.{name}.npy")
 
-    shape = tuple(int(x) for x in np.load(path("shape")))
+    shape = tuple(int(x) for x in load_npy(path("shape")))
     if len(shape) != 2:
         raise ValueError(f"{stem.name} has shape {shape}")
-    indptr = np.load(path("indptr"))
+    indptr = load_npy(path("indptr"))
     if on_disk:
         indices, data = DiskArray(path("indices")), DiskArray(path("data"))
         if len(indices) != len(data) or (len(indptr) and indptr[-1] != len(data)):
             raise ValueError(f"{stem.name} is truncated")
         return DiskSparse((shape[0], shape[1]), indptr, indices, data)
-    return sp.csr_matrix((np.load(path("data")), np.load(path("indices")), indptr), shape=shape)
+    return sp.csr_matrix((load_npy(path("data")), load_npy(path("indices")), indptr), shape=shape)
 
 
 def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], units: tuple[UnitRecord, ...],
