@@ -1,21 +1,25 @@
 """Fit the abstention model of qa/answering.py from `qa eval` evidence.
 
-How to run (each eval takes a few minutes on 2 cores):
-    qa eval ../shared/eval/xquad/xquad.ar.json --json --scores > /tmp/ev_ar.json
+How to run (each eval takes several minutes on 2 cores):
+    qa eval ../shared/eval/xquad/xquad.ar.json --small-folders 1,4 --json --scores > /tmp/ev_ar.json
     qa eval ../shared/eval/xquad/xquad.ar.json --questions ../shared/eval/xquad/xquad.en.json \
-        --json --scores > /tmp/ev_en.json
+        --small-folders 1,4 --json --scores > /tmp/ev_en.json
     python benchmarks/calibrate_abstention.py /tmp/ev_ar.json /tmp/ev_en.json
 
-Each question contributes its evidence features twice: answerable (its article
-indexed) and unanswerable (its article hidden). A logistic regression is fitted
-on even-numbered articles and reported on odd ones (no article is in both), then
+Each question contributes its evidence features answerable (its article
+indexed) and unanswerable (its article hidden), in the whole index and in each
+small folder the eval simulated: users' folders range from one document to
+thousands, and evidence such as how far the best passage stands out depends
+on what else is in the folder. A logistic regression is fitted on
+even-numbered articles and reported on odd ones (no article is in both), then
 refitted on everything; paste the printed constants into qa/answering.py.
 The thresholds follow one rule: the probability below which
-TARGET_ANSWERABLE_REFUSED of the answerable questions fall, computed per kind
-of evidence (`answering.evidence_kind`: shared words, names or translated
-words across scripts, nothing): weaker evidence needs a lower bar for the
-same share of refused answerable questions. The "none" bar qa ships is not
-the rule's (answering.py says why); both are reported.
+TARGET_ANSWERABLE_REFUSED of the answerable questions of the whole index fall
+(the `qa eval` protocol), computed per kind of evidence
+(`answering.evidence_kind`: shared words, names or translated words across
+scripts, nothing): weaker evidence needs a lower bar for the same share of
+refused answerable questions. The "none" bar qa ships is not the rule's
+(answering.py says why); both are reported.
 Not a benchmark of speed: it lives here because it is a measurement script.
 """
 from __future__ import annotations
@@ -33,37 +37,42 @@ TARGET_ANSWERABLE_REFUSED = 0.08
 
 
 def load(paths: list[str]):
+    """Arrays over all samples: language index, article, label, features, evidence kind, folder."""
     rows = []
     for lang_id, path in enumerate(paths):
         data = json.load(open(path, encoding="utf-8"))
+        whole = max(folder for _, _, folder in data["answerable"])
         for label, key in ((1, "answerable"), (0, "unanswerable")):
-            for article, feats in data[key]:
-                rows.append((lang_id, article, label, [feats[name] for name in FEATURES], evidence_kind(feats)))
-    lang = np.array([r[0] for r in rows])
-    article = np.array([r[1] for r in rows])
-    y = np.array([r[2] for r in rows])
-    x = np.array([r[3] for r in rows], dtype=np.float64)
-    kind = np.array([r[4] for r in rows])
-    return lang, article, y, x, kind
+            for article, feats, folder in data[key]:
+                # The whole index is one folder size whether or not the question's article is in it.
+                size = "all" if folder >= whole - 1 else str(folder)
+                rows.append((lang_id, article, label, [feats[name] for name in FEATURES], evidence_kind(feats), size))
+    columns = list(zip(*rows))
+    lang, article, y, x, kind, folder = (np.array(c) for c in columns)
+    return lang, article, y, x.astype(np.float64), kind, folder
 
 
-def thresholds(prob: np.ndarray, y: np.ndarray, kind: np.ndarray) -> dict[str, float]:
-    """Per evidence kind, the probability bar refusing TARGET_ANSWERABLE_REFUSED of its answerable questions."""
+def thresholds(prob: np.ndarray, y: np.ndarray, kind: np.ndarray, whole: np.ndarray) -> dict[str, float]:
+    """Per evidence kind, the bar refusing TARGET_ANSWERABLE_REFUSED of its answerable questions (whole index)."""
     bars = {}
     for name in THRESHOLDS:
-        answerable = prob[(y == 1) & (kind == name)]
+        answerable = prob[(y == 1) & (kind == name) & whole]
         bars[name] = float(np.quantile(answerable, TARGET_ANSWERABLE_REFUSED)) if len(answerable) else THRESHOLDS[name]
     return bars
 
 
-def report(model, x, y, lang, kind, bars, names):
+def report(model, x, y, lang, kind, folder, bars, names):
     prob = model.predict_proba(x)[:, 1]
     refused = prob < np.array([bars[k] for k in kind])
     for lang_id, name in enumerate(names):
-        m = lang == lang_id
-        shares = ", ".join(f"{k} {np.mean(kind[m] == k):.0%}" for k in THRESHOLDS)
-        print(f"  {name}: answerable refused {np.mean(refused[m & (y == 1)]):.3f}, "
-              f"unanswerable refused {np.mean(refused[m & (y == 0)]):.3f} (evidence: {shares})")
+        for size in ["all"] + sorted({f for f in folder if f != "all"}, key=int):
+            m = (lang == lang_id) & (folder == size)
+            if not m.any():
+                continue
+            shares = ", ".join(f"{k} {np.mean(kind[m & (y == 0)] == k):.0%}" for k in THRESHOLDS)
+            where = "whole index" if size == "all" else f"{size}-article folders"
+            print(f"  {name}, {where}: answerable refused {np.mean(refused[m & (y == 1)]):.3f}, "
+                  f"unanswerable refused {np.mean(refused[m & (y == 0)]):.3f} (unanswerable evidence: {shares})")
 
 
 def _rounded(bars: dict[str, float]) -> dict[str, float]:
@@ -71,23 +80,27 @@ def _rounded(bars: dict[str, float]) -> dict[str, float]:
 
 
 def main(paths: list[str]) -> None:
-    lang, article, y, x, kind = load(paths)
+    lang, article, y, x, kind, folder = load(paths)
     names = [p.rsplit("/", 1)[-1] for p in paths]
+    whole = folder == "all"
     train = article % 2 == 0
     model = LogisticRegression(C=1.0, max_iter=5000).fit(x[train], y[train])
-    bars = thresholds(model.predict_proba(x[train])[:, 1], y[train], kind[train])
+    bars = thresholds(model.predict_proba(x[train])[:, 1], y[train], kind[train], whole[train])
+    held = ~train
     print(f"fitted on even articles, thresholds {_rounded(bars)}; held-out odd articles:")
-    report(model, x[~train], y[~train], lang[~train], kind[~train], bars, names)
+    report(model, x[held], y[held], lang[held], kind[held], folder[held], bars, names)
     shipped = {**bars, "none": THRESHOLDS["none"]}
     print(f"the same, with the \"none\" bar qa ships ({THRESHOLDS['none']}, see answering.py):")
-    report(model, x[~train], y[~train], lang[~train], kind[~train], shipped, names)
+    report(model, x[held], y[held], lang[held], kind[held], folder[held], shipped, names)
     full = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
-    full_bars = thresholds(full.predict_proba(x)[:, 1], y, kind)
+    full_bars = thresholds(full.predict_proba(x)[:, 1], y, kind, whole)
     print("refitted on all articles, with the shipped \"none\" bar:")
-    report(full, x, y, lang, kind, {**full_bars, "none": THRESHOLDS["none"]}, names)
+    report(full, x, y, lang, kind, folder, {**full_bars, "none": THRESHOLDS["none"]}, names)
     print("COEFFICIENTS =", tuple(round(float(c), 3) for c in full.coef_[0]))
     print("INTERCEPT =", round(float(full.intercept_[0]), 3))
     print("THRESHOLDS (8% rule) =", _rounded(full_bars))
+    gaps = x[:, FEATURES.index("chunk_gap")]
+    print("GAP_ALONE (mean chunk_gap, for folders of one chunk) =", round(float(gaps.mean()), 3))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import apply_offline_env, load_settings
-from .errors import QAError
+from .errors import InvalidArgument, QAError
 
 if TYPE_CHECKING:
     from .chunking import ChunkSettings
@@ -65,6 +65,13 @@ def _chunking(args: argparse.Namespace) -> "ChunkSettings":
     return ChunkSettings(**overrides)
 
 
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise InvalidArgument(f"--small-folders takes a comma list of article counts, not {text!r}") from None
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from .api import embedder_for
     from .evaluate import evaluate
@@ -72,7 +79,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     settings = load_settings().with_overrides(model=args.model)
     without = frozenset(w.strip() for w in args.without.split(",") if w.strip()) if args.without else frozenset()
     report = evaluate(Path(args.contexts), embedder_for(settings), Path(args.questions) if args.questions else None,
-                      k=args.k, limit=args.limit, without=without, chunking=_chunking(args))
+                      k=args.k, limit=args.limit, without=without, chunking=_chunking(args),
+                      folder_sizes=_sizes(args.small_folders))
     if args.json:
         print(json.dumps(report.to_json(with_scores=args.scores), indent=2))
         return 0
@@ -84,6 +92,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     print(f"answered correctly   {report.answered_correctly:.3f}")
     print(f"unanswerable refused {report.unanswerable_refused:.3f}")
     print(f"answerable refused   {report.answerable_refused:.3f}")
+    for size, refused in report.small_folders.items():
+        print(f"in {size}-article folders: unanswerable refused {refused['unanswerable_refused']:.3f}, "
+              f"answerable refused {refused['answerable_refused']:.3f}")
     print(f"latency p50/p95 ms   {report.latency_p50_ms:.1f} / {report.latency_p95_ms:.1f}")
     print(f"index build s        {report.build_seconds:.1f}")
     print(f"chunks               {report.chunks} ({report.chunking['max_tokens']} tokens, "
@@ -131,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--without", default="", help="ablation: comma list of sentence,sparse,lexical,names,translation,pair to switch off")
     e.add_argument("--max-tokens", type=int, default=None, help="chunk size in model tokens (default as `qa build`)")
     e.add_argument("--overlap", type=int, default=None, help="chunk overlap in model tokens (default as `qa build`)")
+    e.add_argument("--small-folders", default="", metavar="SIZES",
+                   help="also ask every question in folders of this many articles, e.g. 1,4 (abstention only)")
     e.set_defaults(func=_cmd_eval)
     m = sub.add_parser("prepare-model", help="convert/load the embedding model into the cache")
     m.add_argument("--model", default=None)

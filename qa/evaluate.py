@@ -11,6 +11,7 @@ printing is the CLI's job.
 from __future__ import annotations
 
 import json
+import random
 import statistics
 import tempfile
 import time
@@ -51,9 +52,12 @@ class EvalReport:
     # Unit counts and sizes: recall@k depends on how finely the documents are cut.
     chunks: int = 0
     chunking: dict = field(default_factory=dict)
-    # Per question (article, evidence features) with and without its article, for calibration.
-    answerable: tuple[tuple[int, dict], ...] = field(default=(), repr=False)
-    unanswerable: tuple[tuple[int, dict], ...] = field(default=(), repr=False)
+    # Abstention in small folders (`folder_sizes`): size -> {"answerable_refused", "unanswerable_refused"}.
+    small_folders: dict = field(default_factory=dict)
+    # Per question (article, evidence features, articles in the folder) with and without its
+    # article, in the whole index and in each small folder, for calibration.
+    answerable: tuple[tuple[int, dict, int], ...] = field(default=(), repr=False)
+    unanswerable: tuple[tuple[int, dict, int], ...] = field(default=(), repr=False)
 
     def to_json(self, with_scores: bool = False) -> dict:
         data = asdict(self)
@@ -99,8 +103,15 @@ ABLATIONS = ("sentence", "sparse", "lexical", "names", "translation", "pair")
 
 def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, k: int = 5,
              limit: int | None = None, work_dir: Path | None = None,
-             without: frozenset[str] = frozenset(), chunking: ChunkSettings | None = None) -> EvalReport:
-    """Figures for one configuration; `without` switches off signals (see ABLATIONS) for ablations."""
+             without: frozenset[str] = frozenset(), chunking: ChunkSettings | None = None,
+             folder_sizes: tuple[int, ...] = ()) -> EvalReport:
+    """Figures for one configuration; `without` switches off signals (see ABLATIONS) for ablations.
+
+    `folder_sizes` asks every question again in small folders of that many
+    articles, with and without its own (the others drawn at random, seeded by
+    the question id): a user's folder is often a handful of documents, where
+    what "stands out" and which words are known differ from a 48-article index.
+    """
     unknown = set(without) - set(ABLATIONS)
     if unknown:
         raise InvalidArgument(f"unknown ablation {sorted(unknown)}; choose from {', '.join(ABLATIONS)}")
@@ -108,6 +119,9 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
     chunking = chunking or ChunkSettings()
     pair = "pair" not in without
     articles, items = load_squad(contexts, questions)
+    bad_sizes = [size for size in folder_sizes if not 1 <= size < len(articles)]
+    if bad_sizes:
+        raise InvalidArgument(f"folder sizes {bad_sizes} must be between 1 and {len(articles) - 1} (articles - 1)")
     if limit:
         # Spread a limited run over all articles rather than the first few.
         picks = sorted({i * len(items) // limit for i in range(min(limit, len(items)))})
@@ -127,6 +141,7 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         r1 = r5 = mrr = quote_ok = answered_ok = refused_ans = refused_unans = 0.0
         latencies = []
         answerable, unanswerable = [], []
+        small = {size: [0, 0] for size in folder_sizes}  # refused answerable, refused unanswerable
         for item in items:
             t0 = time.perf_counter()
             sel = answering.select(retriever, item.text, k=max(k, 10), pair=pair)
@@ -137,13 +152,22 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             mrr += next((1 / (i + 1) for i, h in enumerate(hits) if h), 0.0)
             good_quote = _contains(sel.quote, item.answers)
             quote_ok += good_quote
-            answerable.append((item.article, sel.features))
+            answerable.append((item.article, sel.features, len(articles)))
             found = sel.rank >= 0 and answering.is_found(sel.confidence, sel.features)
             answered_ok += found and good_quote
             refused_ans += not found
             hidden = answering.select(retriever, item.text, k=k, exclude=frozenset({names[item.article]}), pair=pair)
-            unanswerable.append((item.article, hidden.features))
-            refused_unans += hidden.rank < 0 or not answering.is_found(hidden.confidence, hidden.features)
+            unanswerable.append((item.article, hidden.features, len(articles) - 1))
+            refused_unans += _refused(hidden)
+            for size in folder_sizes:
+                rng = random.Random(f"{item.qid}:{size}")
+                others = rng.sample([a for a in range(len(articles)) if a != item.article], size)
+                for folder, samples, slot in (([item.article, *others[:size - 1]], answerable, 0),
+                                              (others, unanswerable, 1)):
+                    outside = frozenset(names) - {names[a] for a in folder}
+                    asked = answering.select(retriever, item.text, k=k, exclude=outside, pair=pair)
+                    samples.append((item.article, asked.features, size))
+                    small[size][slot] += _refused(asked)
     n = max(1, len(items))
     return EvalReport(
         questions=len(items), recall_at_1=r1 / n, recall_at_5=r5 / n, mrr_at_10=mrr / n,
@@ -152,4 +176,10 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
         latency_p95_ms=_pct(latencies, 0.95), build_seconds=report.seconds,
         threshold=answering.FOUND_THRESHOLD, chunks=report.chunks, chunking=chunking.as_dict(),
+        small_folders={size: {"answerable_refused": a / n, "unanswerable_refused": u / n}
+                       for size, (a, u) in small.items()},
         answerable=tuple(answerable), unanswerable=tuple(unanswerable))
+
+
+def _refused(sel: answering.Selection) -> bool:
+    return sel.rank < 0 or not answering.is_found(sel.confidence, sel.features)

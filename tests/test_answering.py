@@ -3,9 +3,9 @@ import pytest
 
 from conftest import EVAL_DIR
 from qa import translation
-from qa.answering import (COEFFICIENTS, FEATURES, THRESHOLDS, answer, contextual_query, evidence_kind,
-                          is_follow_up, is_found, language_of)
-from qa.retrieval import Retriever
+from qa.answering import (COEFFICIENTS, FEATURES, GAP_ALONE, THRESHOLDS, answer, chunk_gap, contextual_query,
+                          evidence_kind, is_follow_up, is_found, language_of)
+from qa.retrieval import Passage, Retriever, Scored
 from test_retrieval import has_turkish_ground
 
 
@@ -30,6 +30,18 @@ def test_each_kind_of_evidence_has_its_bar():
     assert THRESHOLDS["none"] < THRESHOLDS["across"] < THRESHOLDS["words"]
     between = (THRESHOLDS["none"] + THRESHOLDS["across"]) / 2
     assert is_found(between, english) and not is_found(between, named) and not is_found(between, translated)
+
+
+def _ranked(*scores):
+    return [Scored(Passage("text", "a.txt", 0, 4, score, f"c{i}"), i, 0.0, 0.0, 0.0, 0.0) for i, score in enumerate(scores)]
+
+
+def test_chunk_gap_is_how_far_the_best_passage_stands_above_the_others():
+    assert chunk_gap(_ranked(2.0, 1.5, 1.0)) == pytest.approx(0.75)
+    assert chunk_gap(_ranked(1.2, 1.2, 1.2)) == 0.0  # nothing stands out: the best of look-alikes
+    assert chunk_gap(_ranked(1.7)) == GAP_ALONE  # one chunk in the folder: nothing to compare with
+    assert chunk_gap([]) == GAP_ALONE
+    assert FEATURES[-1] == "chunk_gap" and COEFFICIENTS[-1] > 0  # standing out is evidence of an answer
 
 
 def test_follow_up_borrows_the_previous_user_turn():
@@ -68,6 +80,14 @@ def test_question_the_article_does_not_answer_is_refused_in_its_language(seed_in
     assert not ar.found and "لم أجد" in ar.text
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["What did Putin say?", "ماذا قال ماكرون عن سوريا؟"])
+def test_question_about_someone_the_article_never_names_is_refused(seed_index, real_embedder, question):
+    # The article quotes Russian and Turkish officials, never Putin or Macron: answering with
+    # someone else's statement would be wrong. Before the chunk gap (docs/quality.md) both were answered.
+    assert not answer(Retriever(real_embedder, seed_index), question).found
+
+
 @pytest.fixture(scope="module")
 def xquad_english(tmp_path_factory, real_embedder):
     """Twelve Arabic XQuAD articles indexed; English questions of one of them and of an article left out."""
@@ -90,12 +110,12 @@ def test_translated_words_let_english_questions_be_refused_when_their_article_is
     """The dictionary (translation.py) is what lets English questions about a missing article be refused."""
     retriever, asked, left_out = xquad_english
     with_dictionary = [answer(retriever, q).found for q in left_out]
-    assert sum(answer(retriever, q).found for q in asked) >= 20  # their article is indexed (22 of 24)
+    assert sum(answer(retriever, q).found for q in asked) >= 20  # their article is indexed (23 of 24)
     monkeypatch.setattr(translation, "_loaded", {translation.DICTIONARY: None})
     translation.translations.cache_clear()
     try:
         without = [answer(retriever, q).found for q in left_out]
     finally:
         translation.translations.cache_clear()
-    # Measured: 5 of 24 answered with the dictionary, 13 without it.
-    assert sum(with_dictionary) <= 9 and sum(without) - sum(with_dictionary) >= 5, (with_dictionary, without)
+    # Measured: 5 of 24 answered with the dictionary, 10 without it.
+    assert sum(with_dictionary) <= 9 and sum(without) - sum(with_dictionary) >= 3, (with_dictionary, without)

@@ -55,5 +55,33 @@ def test_eval_on_three_xquad_articles_measures_and_reports_evidence(tmp_path, ca
     assert report["quote_accuracy"] >= 0.5
     assert 0.0 <= report["answerable_refused"] <= 1.0 and 0.0 <= report["unanswerable_refused"] <= 1.0
     assert len(report["answerable"]) == len(report["unanswerable"]) == 12
-    assert all(set(FEATURES) <= set(features) for _, features in report["answerable"])
-    assert {article for article, _ in report["answerable"]} <= {0, 1, 2}
+    assert all(set(FEATURES) <= set(features) for _, features, _ in report["answerable"])
+    assert {article for article, _, _ in report["answerable"]} <= {0, 1, 2}
+    assert {folder for _, _, folder in report["answerable"]} == {3}  # the whole index: three articles
+    assert {folder for _, _, folder in report["unanswerable"]} == {2}  # its own article hidden
+    assert report["small_folders"] == {}
+
+
+@pytest.mark.slow
+def test_eval_asks_again_in_small_folders(tmp_path, cache_dir):
+    data = json.loads((EVAL_DIR / "xquad" / "xquad.ar.json").read_text(encoding="utf-8"))
+    (tmp_path / "ar.json").write_text(json.dumps({"data": data["data"][:3]}), encoding="utf-8")
+    done = run_cli("eval", str(tmp_path / "ar.json"), "--limit", "6", "--small-folders", "1", "--json", "--scores",
+                   env={"QA_CACHE_DIR": str(cache_dir)})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    # Each question once in the whole index and once in a folder of one article, with and without its own.
+    assert set(report["small_folders"]) == {"1"}
+    assert {"answerable_refused", "unanswerable_refused"} == set(report["small_folders"]["1"])
+    for key in ("answerable", "unanswerable"):
+        assert sorted(folder for _, _, folder in report[key]).count(1) == 6 and len(report[key]) == 12
+    # Arabic questions against one other article share almost none of its rare words.
+    assert report["small_folders"]["1"]["unanswerable_refused"] >= 0.5
+
+
+def test_eval_rejects_folder_sizes_the_data_cannot_make(tmp_path):
+    (tmp_path / "ar.json").write_text(json.dumps(_squad([[{"context": "نص", "qas": []}]] * 3)), encoding="utf-8")
+    done = run_cli("eval", str(tmp_path / "ar.json"), "--small-folders", "3")
+    assert done.returncode != 0 and "folder sizes [3]" in done.stderr
+    done = run_cli("eval", str(tmp_path / "ar.json"), "--small-folders", "one")
+    assert done.returncode != 0 and "--small-folders" in done.stderr
