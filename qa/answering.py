@@ -51,9 +51,17 @@ INTERCEPT = -16.47
 # 0.82 in one-article folders; docs/quality.md).
 THRESHOLDS = {"words": 0.555, "across": 0.347, "none": 0.04}
 FOUND_THRESHOLD = THRESHOLDS["words"]  # what `qa eval` reports as its threshold
+# A folder of one chunk has nothing for its passage to stand out from: the model refitted on
+# the same questions without chunk_gap judges it (bars by the same rule, "none" as above).
+# In one-paragraph folders it refuses 0.887 / 0.961 of unanswerable Arabic / English questions
+# (wrongly 0.035 / 0.059); the gap imputed with its mean refused 0.744 / 0.636
+# (benchmarks/abstention_one_chunk.py, docs/quality.md).
+ALONE_FEATURES = tuple(name for name in FEATURES if name != "chunk_gap")
+ALONE_COEFFICIENTS = (8.889, 4.936, 0.775, 10.269, 6.162, -0.109, 6.236, -6.345, 1.803, -0.699, 1.535, 3.984,
+                      -2.449)
+ALONE_INTERCEPT = -20.475
+ALONE_THRESHOLDS = {"words": 0.472, "across": 0.349, "none": 0.04}
 TRANSLATED_MIN_COVERAGE = 0.5
-# chunk_gap of a folder with one chunk: the feature's mean over the calibration questions.
-GAP_ALONE = 0.232
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -174,7 +182,7 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     rows = np.concatenate([idx.units_of(s.row) for s in ranked]
                           + [np.zeros(0, np.int64)])
     if not len(rows):
-        return {**dict.fromkeys(FEATURES, 0.0), "question_terms": float(len(search.terms))}
+        return {**dict.fromkeys(FEATURES, 0.0), "question_terms": float(len(search.terms)), "compared": 0.0}
     dense, sparse = idx.unit_scores(search.vectors, rows)
     combined = dense + sparse
     j = int(np.argmax(combined))
@@ -206,6 +214,7 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "translations_missing": known * (1 - found),
         "chunk_gap": chunk_gap(ranked),
         "question_terms": float(len(search.terms)),  # not a model input: see is_found
+        "compared": float(len(ranked) - 1),  # passages chunk_gap compares with; none: see confidence
     }
 
 
@@ -216,11 +225,11 @@ def chunk_gap(ranked: Sequence[Scored]) -> float:
     documents rather than with the question alone: a passage that answers
     tends to stand out from the rest of the folder, the best of several
     unrelated ones does not (docs/quality.md). With nothing to compare to (a
-    one-chunk folder) the feature takes its average over the calibration
-    questions, so it neither helps nor hurts.
+    one-chunk folder) it is 0 and unused: `confidence` then uses the model
+    without it.
     """
     if len(ranked) < 2:
-        return GAP_ALONE
+        return 0.0
     return ranked[0].passage.score - float(np.mean([s.passage.score for s in ranked[1:]]))
 
 
@@ -238,12 +247,21 @@ def evidence_kind(features: dict[str, float]) -> str:
     return "none"
 
 
+def _alone(features: dict[str, float]) -> bool:
+    return features.get("compared", 1.0) < 1
+
+
 def is_found(confidence: float, features: dict[str, float]) -> bool:
-    return confidence >= THRESHOLDS[evidence_kind(features)]
+    bars = ALONE_THRESHOLDS if _alone(features) else THRESHOLDS
+    return confidence >= bars[evidence_kind(features)]
 
 
 def confidence(features: dict[str, float]) -> float:
-    logit = INTERCEPT + sum(c * features[name] for c, name in zip(COEFFICIENTS, FEATURES))
+    if _alone(features):
+        names, coefficients, logit = ALONE_FEATURES, ALONE_COEFFICIENTS, ALONE_INTERCEPT
+    else:
+        names, coefficients, logit = FEATURES, COEFFICIENTS, INTERCEPT
+    logit += sum(c * features[name] for c, name in zip(coefficients, names))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
 

@@ -3,8 +3,9 @@ import pytest
 
 from conftest import EVAL_DIR
 from qa import translation
-from qa.answering import (COEFFICIENTS, FEATURES, GAP_ALONE, THRESHOLDS, answer, chunk_gap, contextual_query,
-                          evidence_kind, is_follow_up, is_found, language_of)
+from qa.answering import (ALONE_COEFFICIENTS, ALONE_FEATURES, COEFFICIENTS, FEATURES, THRESHOLDS, answer,
+                          chunk_gap, confidence, contextual_query, evidence_kind, is_follow_up, is_found,
+                          language_of)
 from qa.retrieval import Passage, Retriever, Scored
 from test_retrieval import has_turkish_ground
 
@@ -39,9 +40,18 @@ def _ranked(*scores):
 def test_chunk_gap_is_how_far_the_best_passage_stands_above_the_others():
     assert chunk_gap(_ranked(2.0, 1.5, 1.0)) == pytest.approx(0.75)
     assert chunk_gap(_ranked(1.2, 1.2, 1.2)) == 0.0  # nothing stands out: the best of look-alikes
-    assert chunk_gap(_ranked(1.7)) == GAP_ALONE  # one chunk in the folder: nothing to compare with
-    assert chunk_gap([]) == GAP_ALONE
+    assert chunk_gap(_ranked(1.7)) == chunk_gap([]) == 0.0  # one chunk in the folder: nothing to compare with
     assert FEATURES[-1] == "chunk_gap" and COEFFICIENTS[-1] > 0  # standing out is evidence of an answer
+
+
+def test_a_folder_of_one_chunk_is_judged_by_the_model_without_the_gap():
+    assert len(ALONE_COEFFICIENTS) == len(ALONE_FEATURES) == len(FEATURES) - 1 and "chunk_gap" not in ALONE_FEATURES
+    features = {**dict.fromkeys(FEATURES, 0.3), "coverage": 1.0, "question_terms": 3.0}
+    several = confidence({**features, "compared": 4.0})
+    # With several chunks the gap counts; alone it is 0 and must not count as "stands out by nothing".
+    assert confidence({**features, "compared": 4.0, "chunk_gap": 0.0}) < several
+    alone = confidence({**features, "compared": 0.0, "chunk_gap": 0.0})
+    assert alone == confidence({**features, "compared": 0.0, "chunk_gap": 5.0}) != several
 
 
 def test_follow_up_borrows_the_previous_user_turn():
@@ -86,6 +96,24 @@ def test_question_about_someone_the_article_never_names_is_refused(seed_index, r
     # The article quotes Russian and Turkish officials, never Putin or Macron: answering with
     # someone else's statement would be wrong. Before the chunk gap (docs/quality.md) both were answered.
     assert not answer(Retriever(real_embedder, seed_index), question).found
+
+
+@pytest.mark.slow
+def test_one_chunk_folder_answers_what_it_holds_and_refuses_the_rest(tmp_path, real_embedder):
+    from qa.build import build_index
+
+    from conftest import SEED_FILE
+
+    (tmp_path / "seeds").mkdir()
+    # The article's first two sentences: Russia will call the Security Council, Turkey raised a ground operation.
+    first_two = ".".join(SEED_FILE.read_text(encoding="utf-8").split(".")[:2]) + "."
+    (tmp_path / "seeds" / "short.txt").write_text(first_two, encoding="utf-8")
+    assert build_index(tmp_path / "seeds", tmp_path / "index", real_embedder).chunks == 1
+    retriever = Retriever(real_embedder, tmp_path / "index")
+    for question in ("What will Russia ask the Security Council?", "ماذا ستطلب روسيا من مجلس الأمن؟"):
+        assert answer(retriever, question).found, question
+    for question in ("What is the recipe for chocolate cake?", "ما هي عاصمة فرنسا؟"):
+        assert not answer(retriever, question).found, question
 
 
 @pytest.fixture(scope="module")
