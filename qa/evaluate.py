@@ -153,7 +153,7 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             good_quote = _contains(sel.quote, item.answers)
             quote_ok += good_quote
             answerable.append((item.article, sel.features, len(articles)))
-            found = sel.rank >= 0 and answering.is_found(sel.confidence, sel.features)
+            found = not _refused(sel)
             answered_ok += found and good_quote
             refused_ans += not found
             hidden = answering.select(retriever, item.text, k=k, exclude=frozenset({names[item.article]}), pair=pair)
