@@ -110,7 +110,7 @@ def main(paths: list[str]) -> None:
     held_model = LogisticRegression(C=1.0, max_iter=5000).fit(xa[train], y[train])
     held_bars = thresholds(held_model.predict_proba(xa[train])[:, 1], y[train], kind[train], whole[train],
                            ALONE_THRESHOLDS)
-    print(f"without chunk_gap (for one-chunk folders), fitted on even articles, \"none\" bar as shipped:")
+    print("without chunk_gap (for one-chunk folders), fitted on even articles, \"none\" bar as shipped:")
     report(held_model, xa[held], y[held], lang[held], kind[held], folder[held],
            {**held_bars, "none": ALONE_THRESHOLDS["none"]}, names)
     alone_model = LogisticRegression(C=1.0, max_iter=5000).fit(xa, y)
