@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, _squad
+from common import ROOT, xquad
 
 sys.path.insert(0, str(ROOT))
 from qa import answering  # noqa: E402
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--work", default=None, help="folder for the paragraph index (default: a temporary one)")
     args = parser.parse_args()
     embedder = embedder_for(load_settings())
-    arabic, english = _squad("ar"), _squad("en")
+    arabic, english = xquad("ar"), xquad("en")
     asked_in_english = {q["id"]: q["question"] for a in english for p in a["paragraphs"] for q in p["qas"]}
     paragraphs = [(a, f"p_{a:02d}_{i}.txt", para) for a, article in enumerate(arabic)
                   for i, para in enumerate(article["paragraphs"])]

@@ -24,7 +24,8 @@ def eval_dir() -> Path:
     return Path(override) if override else Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
-def _squad(lang: str) -> list[dict]:
+def xquad(lang: str) -> list[dict]:
+    """XQuAD's articles in one language (SQuAD format: data[].paragraphs[].context/qas)."""
     path = eval_dir() / "xquad" / f"xquad.{lang}.json"
     if not path.exists():
         sys.exit(f"benchmark data missing: {path} (set QA_EVAL_DIR to the folder holding xquad/)")
@@ -33,13 +34,13 @@ def _squad(lang: str) -> list[dict]:
 
 def xquad_paragraphs(lang: str = "ar", limit: int | None = None) -> list[str]:
     """Paragraph texts in file order (240 in XQuAD)."""
-    texts = [p["context"].strip() for a in _squad(lang) for p in a["paragraphs"]]
+    texts = [p["context"].strip() for a in xquad(lang) for p in a["paragraphs"]]
     return texts[:limit] if limit else texts
 
 
 def xquad_questions(lang: str, n: int) -> list[str]:
     """`n` questions in language `lang`, spread evenly over all articles (1,190 in XQuAD)."""
-    items = [qa["question"].strip() for a in _squad(lang) for p in a["paragraphs"] for qa in p["qas"]]
+    items = [qa["question"].strip() for a in xquad(lang) for p in a["paragraphs"] for qa in p["qas"]]
     step = max(1, len(items) // n)
     return items[::step][:n]
 

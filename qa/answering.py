@@ -247,21 +247,20 @@ def evidence_kind(features: dict[str, float]) -> str:
     return "none"
 
 
-def _alone(features: dict[str, float]) -> bool:
-    return features.get("compared", 1.0) < 1
+def _model(features: dict[str, float]) -> tuple[tuple[str, ...], tuple[float, ...], float, dict[str, float]]:
+    """(features, coefficients, intercept, bars) of the model that judges this search."""
+    if features.get("compared", 1.0) < 1:  # one chunk: chunk_gap compares with nothing
+        return ALONE_FEATURES, ALONE_COEFFICIENTS, ALONE_INTERCEPT, ALONE_THRESHOLDS
+    return FEATURES, COEFFICIENTS, INTERCEPT, THRESHOLDS
 
 
 def is_found(confidence: float, features: dict[str, float]) -> bool:
-    bars = ALONE_THRESHOLDS if _alone(features) else THRESHOLDS
-    return confidence >= bars[evidence_kind(features)]
+    return confidence >= _model(features)[3][evidence_kind(features)]
 
 
 def confidence(features: dict[str, float]) -> float:
-    if _alone(features):
-        names, coefficients, logit = ALONE_FEATURES, ALONE_COEFFICIENTS, ALONE_INTERCEPT
-    else:
-        names, coefficients, logit = FEATURES, COEFFICIENTS, INTERCEPT
-    logit += sum(c * features[name] for c, name in zip(coefficients, names))
+    names, coefficients, intercept, _ = _model(features)
+    logit = intercept + sum(c * features[name] for c, name in zip(coefficients, names))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
 

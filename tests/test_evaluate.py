@@ -39,11 +39,16 @@ def test_load_squad_rejects_files_that_are_not_squad(tmp_path):
         load_squad(tmp_path / "missing.json")
 
 
-@pytest.mark.slow
-def test_eval_on_three_xquad_articles_measures_and_reports_evidence(tmp_path, cache_dir):
-    for lang in ("ar", "en"):
+def _three_articles(tmp_path, *langs):
+    """XQuAD's first three articles in each language, as tmp_path/<lang>.json."""
+    for lang in langs:
         data = json.loads((EVAL_DIR / "xquad" / f"xquad.{lang}.json").read_text(encoding="utf-8"))
         (tmp_path / f"{lang}.json").write_text(json.dumps({"data": data["data"][:3]}), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_eval_on_three_xquad_articles_measures_and_reports_evidence(tmp_path, cache_dir):
+    _three_articles(tmp_path, "ar", "en")
     done = run_cli("eval", str(tmp_path / "ar.json"), "--questions", str(tmp_path / "en.json"), "--limit", "12",
                    "--json", "--scores", env={"QA_CACHE_DIR": str(cache_dir)})
     assert done.returncode == 0, done.stderr
@@ -64,8 +69,7 @@ def test_eval_on_three_xquad_articles_measures_and_reports_evidence(tmp_path, ca
 
 @pytest.mark.slow
 def test_eval_asks_again_in_small_folders(tmp_path, cache_dir):
-    data = json.loads((EVAL_DIR / "xquad" / "xquad.ar.json").read_text(encoding="utf-8"))
-    (tmp_path / "ar.json").write_text(json.dumps({"data": data["data"][:3]}), encoding="utf-8")
+    _three_articles(tmp_path, "ar")
     done = run_cli("eval", str(tmp_path / "ar.json"), "--limit", "6", "--small-folders", "1", "--json", "--scores",
                    env={"QA_CACHE_DIR": str(cache_dir)})
     assert done.returncode == 0, done.stderr
