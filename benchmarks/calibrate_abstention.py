@@ -1,10 +1,10 @@
-"""Fit the abstention model of qa/answering.py from `qa eval` evidence.
+"""Fit the abstention models of qa/answers/abstention.py from `qa eval` evidence and write them to its data file.
 
-How to run (each eval takes several minutes on 2 cores):
+How to run (each eval takes a few minutes on 2 cores; scikit-learn: pip install -e '.[calibrate]'):
     qa eval ../shared/eval/xquad/xquad.ar.json --small-folders 1,4 --json --scores > /tmp/ev_ar.json
     qa eval ../shared/eval/xquad/xquad.ar.json --questions ../shared/eval/xquad/xquad.en.json \
         --small-folders 1,4 --json --scores > /tmp/ev_en.json
-    python benchmarks/calibrate_abstention.py /tmp/ev_ar.json /tmp/ev_en.json
+    python benchmarks/calibrate_abstention.py /tmp/ev_ar.json /tmp/ev_en.json [--write qa/answers/abstention.json]
 
 Each question contributes its evidence features answerable (its article
 indexed) and unanswerable (its article hidden), in the whole index and in each
@@ -12,28 +12,42 @@ small folder the eval simulated: users' folders range from one document to
 thousands, and evidence such as how far the best passage stands out depends
 on what else is in the folder. A logistic regression is fitted on
 even-numbered articles and reported on odd ones (no article is in both), then
-refitted on everything; paste the printed constants into qa/answering.py
-(both models: the one with chunk_gap and the one without it, for folders of
-one chunk).
+refitted on everything; `--write` stores both models (the one with chunk_gap
+and the one without it, for folders of one chunk) with what they were fitted
+on in qa/answers/abstention.json, which qa reads at run time.
 The thresholds follow one rule: the probability below which
 TARGET_ANSWERABLE_REFUSED of the answerable questions of the whole index fall
 (the `qa eval` protocol), computed per kind of evidence
-(`answering.evidence_kind`: shared words, names or translated words across
+(`abstention.evidence_kind`: shared words, names or translated words across
 scripts, nothing): weaker evidence needs a lower bar for the same share of
-refused answerable questions. The "none" bar qa ships is not the rule's
-(answering.py says why); both are reported.
+refused answerable questions. The "none" bar qa ships is not the rule's but
+`--none-bar` (default: the one in the data file; docs/quality.md says why);
+both are reported.
 Not a benchmark of speed: it lives here because it is a measurement script.
 """
 from __future__ import annotations
 
+import argparse
+import datetime
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, ".")
-from qa.answering import ALONE_FEATURES, ALONE_THRESHOLDS, FEATURES, THRESHOLDS, evidence_kind  # noqa: E402
+from qa.answers.abstention import MODEL_FILE, evidence_kind, models  # noqa: E402
+from qa.answers.evidence import FEATURES as EVIDENCE_FEATURES  # noqa: E402
+
+try:
+    from sklearn.linear_model import LogisticRegression
+except ImportError:
+    sys.exit("calibrate_abstention.py needs scikit-learn: pip install -e '.[calibrate]'")
+
+FEATURES = EVIDENCE_FEATURES
+ALONE_FEATURES = tuple(name for name in FEATURES if name != "chunk_gap")
+THRESHOLDS = models()["default"].thresholds
+ALONE_THRESHOLDS = models()["alone"].thresholds
 
 TARGET_ANSWERABLE_REFUSED = 0.08
 
@@ -82,7 +96,12 @@ def _rounded(bars: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in bars.items()}
 
 
-def main(paths: list[str]) -> None:
+def _model_json(model, features: tuple[str, ...], bars: dict[str, float]) -> dict:
+    return {"features": list(features), "coefficients": [round(float(c), 3) for c in model.coef_[0]],
+            "intercept": round(float(model.intercept_[0]), 3), "thresholds": _rounded(bars)}
+
+
+def main(paths: list[str], none_bar: float, write: Path | None) -> None:
     lang, article, y, x, kind, folder = load(paths)
     names = [p.rsplit("/", 1)[-1] for p in paths]
     whole = folder == "all"
@@ -92,17 +111,14 @@ def main(paths: list[str]) -> None:
     held = ~train
     print(f"fitted on even articles, thresholds {_rounded(bars)}; held-out odd articles:")
     report(model, x[held], y[held], lang[held], kind[held], folder[held], bars, names)
-    shipped = {**bars, "none": THRESHOLDS["none"]}
-    print(f"the same, with the \"none\" bar qa ships ({THRESHOLDS['none']}, see answering.py):")
-    report(model, x[held], y[held], lang[held], kind[held], folder[held], shipped, names)
+    print(f"the same, with the \"none\" bar qa ships ({none_bar}, docs/quality.md):")
+    report(model, x[held], y[held], lang[held], kind[held], folder[held], {**bars, "none": none_bar}, names)
     full = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
     full_bars = thresholds(full.predict_proba(x)[:, 1], y, kind, whole)
     print("refitted on all articles, with the shipped \"none\" bar:")
-    report(full, x, y, lang, kind, folder, {**full_bars, "none": THRESHOLDS["none"]}, names)
-    print("COEFFICIENTS =", tuple(round(float(c), 3) for c in full.coef_[0]))
-    print("INTERCEPT =", round(float(full.intercept_[0]), 3))
-    print("THRESHOLDS (8% rule) =", _rounded(full_bars))
-    # The model for folders of one chunk, where chunk_gap compares with nothing (answering.py):
+    report(full, x, y, lang, kind, folder, {**full_bars, "none": none_bar}, names)
+    print("default model:", _model_json(full, FEATURES, full_bars), "(8% rule bars)")
+    # The model for folders of one chunk, where chunk_gap compares with nothing (abstention.py):
     # the same questions without that feature. qa eval's folders all have several chunks, so
     # it is reported held out on them, not in the one-chunk folders it serves.
     alone = [FEATURES.index(name) for name in ALONE_FEATURES]
@@ -111,14 +127,39 @@ def main(paths: list[str]) -> None:
     held_bars = thresholds(held_model.predict_proba(xa[train])[:, 1], y[train], kind[train], whole[train],
                            ALONE_THRESHOLDS)
     print("without chunk_gap (for one-chunk folders), fitted on even articles, \"none\" bar as shipped:")
-    report(held_model, xa[held], y[held], lang[held], kind[held], folder[held],
-           {**held_bars, "none": ALONE_THRESHOLDS["none"]}, names)
+    report(held_model, xa[held], y[held], lang[held], kind[held], folder[held], {**held_bars, "none": none_bar}, names)
     alone_model = LogisticRegression(C=1.0, max_iter=5000).fit(xa, y)
-    print("ALONE_COEFFICIENTS =", tuple(round(float(c), 3) for c in alone_model.coef_[0]))
-    print("ALONE_INTERCEPT =", round(float(alone_model.intercept_[0]), 3))
-    print("ALONE_THRESHOLDS (8% rule) =",
-          _rounded(thresholds(alone_model.predict_proba(xa)[:, 1], y, kind, whole, ALONE_THRESHOLDS)))
+    alone_bars = thresholds(alone_model.predict_proba(xa)[:, 1], y, kind, whole, ALONE_THRESHOLDS)
+    print("alone model:", _model_json(alone_model, ALONE_FEATURES, alone_bars), "(8% rule bars)")
+    if write is None:
+        return
+    data = {
+        "about": "Logistic abstention models read by qa/answers/abstention.py; written by "
+                 "benchmarks/calibrate_abstention.py, not by hand.",
+        "fitted": {
+            "data": "XQuAD (Artetxe et al. 2020, CC BY-SA 4.0): " + ", ".join(names) + "; every question answerable "
+                    "and with its own article hidden, in the whole index and in the small folders qa eval simulated",
+            "date": datetime.date.today().isoformat(),
+            "command": "python benchmarks/calibrate_abstention.py " + " ".join(paths) + f" --none-bar {none_bar} "
+                       f"--write {write}",
+            "bars": f"per evidence kind, the probability below which {TARGET_ANSWERABLE_REFUSED:.0%} of its "
+                    "answerable questions in the whole index fall; \"none\" set by --none-bar (docs/quality.md)",
+        },
+        "models": {
+            "default": _model_json(full, FEATURES, {**full_bars, "none": none_bar}),
+            "alone": _model_json(alone_model, ALONE_FEATURES, {**alone_bars, "none": none_bar}),
+        },
+    }
+    write.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {write}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("evals", nargs="+", help="qa eval --json --scores outputs, one per direction")
+    parser.add_argument("--none-bar", type=float, default=THRESHOLDS["none"],
+                        help="the bar for questions with no evidence but similarity (default: the shipped one)")
+    parser.add_argument("--write", type=Path, nargs="?", const=MODEL_FILE, default=None,
+                        help=f"write the models to this file (default when given bare: {MODEL_FILE})")
+    args = parser.parse_args()
+    main(args.evals, args.none_bar, args.write)

@@ -62,7 +62,7 @@ def cache_dir() -> Path:
 def new_embedder():
     """A fresh embedder (own query cache), not the process-wide shared one."""
     from qa.config import DEFAULT_MODEL
-    from qa.embedding import Embedder
+    from qa.model.embedding import Embedder
 
     return Embedder(DEFAULT_MODEL, cache_dir()).warm_up()
 

@@ -1,13 +1,13 @@
 """Large indexes without hours of embedding: one real index, tiled.
 
 `base_index` builds a real index from all 240 XQuAD Arabic paragraphs with
-`qa.build.build_index` (one document per paragraph). `tiled_index` repeats its
+`qa.store.build.build_index` (one document per paragraph). `tiled_index` repeats its
 chunks, sentences, vectors and sparse rows until it holds exactly `n_chunks`
 chunks: copy i's sources are renamed `copy{i}/...`, sentence→chunk row numbers
 are shifted, and copies after the first get tiny Gaussian noise on their
 vectors (renormalized) so FAISS does not return exact ties. Text, terms and
 sparse rows stay identical across copies, so BM25 and sparse scoring see a
-realistic number of rows but no new vocabulary. Written with `qa.index.save`
+realistic number of rows but no new vocabulary. Written with `qa.store.index.save`
 so the result loads exactly like a built index. Nothing here is timed.
 
 The work folder is QA_BENCH_WORK when set (run_all.py shares one between
@@ -40,7 +40,7 @@ def work_dir() -> Path:
 
 def _built(index_dir: Path) -> bool:
     """True when `index_dir` holds an index this qa can load (the format may have moved on)."""
-    from qa import index as store
+    from qa.store import index as store
     from qa.errors import IndexIncompatible, IndexNotFound
 
     try:
@@ -53,7 +53,7 @@ def _built(index_dir: Path) -> bool:
 
 def base_index(work: Path, embedder=None) -> Path:
     """The real 240-paragraph index (built once per work folder)."""
-    from qa.build import build_index
+    from qa.store.build import build_index
 
     index_dir = work / "base-index"
     if _built(index_dir):
@@ -67,7 +67,7 @@ def base_index(work: Path, embedder=None) -> Path:
 
 def tiled_index(work: Path, base: Path, n_chunks: int, seed: int = 0) -> Path:
     """An index of exactly `n_chunks` chunks tiled from `base` (built once per work folder)."""
-    from qa import index as store
+    from qa.store import index as store
 
     out = work / f"tiled-{n_chunks}-format{store.FORMAT_VERSION}"
     if (out / "CURRENT").exists():

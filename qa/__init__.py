@@ -4,12 +4,12 @@
     build_index(seeds_dir="seeds", index_dir="index")
     answer("Who proposed a ground operation?").quote
 """
-from .answering import Answer
+from .answers.answering import Answer
 from .api import answer, build_index, retrieve
-from .build import BuildReport
+from .store.build import BuildReport
 from .errors import (BuildLocked, IndexIncompatible, IndexNotFound, InvalidArgument, ModelUnavailable,
                      NoDocuments, QAError, SeedsNotFound, UnreadableDocument)
-from .retrieval import Passage
+from .search.results import Passage
 
 __all__ = [
     "Answer", "BuildReport", "Passage", "answer", "build_index", "retrieve",

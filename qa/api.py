@@ -10,13 +10,15 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import answering
-from . import build
-from .chunking import ChunkSettings
+from .answers import answering
+from .store import build
+from .ingest.chunking import ChunkSettings
 from .config import Settings, load_settings
-from .embedding import Embedder, get_embedder
+from .model.embedding import Embedder, get_embedder
 from .errors import InvalidArgument
-from .retrieval import Passage, Retriever, validate_k
+from .search.fusion import Retriever
+from .search.question import validate_k
+from .search.results import Passage
 
 _retrievers: dict[tuple[str, str, str], Retriever] = {}
 _lock = threading.Lock()

@@ -17,7 +17,7 @@ from .config import apply_offline_env, load_settings
 from .errors import InvalidArgument, QAError
 
 if TYPE_CHECKING:
-    from .chunking import ChunkSettings
+    from .ingest.chunking import ChunkSettings
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -47,18 +47,14 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "app.py").exists():
-        raise QAError(f"app.py not found next to the qa package ({root}): run from a checkout (`make run`)")
-    sys.path.insert(0, str(root))
-    import app
+    from .web.app import main as serve
 
-    app.main(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port)
     return 0
 
 
 def _chunking(args: argparse.Namespace) -> "ChunkSettings":
-    from .chunking import ChunkSettings  # imports langchain: only for the commands that chunk
+    from .ingest.chunking import ChunkSettings  # imports langchain: only for the commands that chunk
 
     overrides = {name: value for name, value in (("max_tokens", args.max_tokens), ("overlap_tokens", args.overlap))
                  if value is not None}

@@ -1,8 +1,8 @@
 """Rows of .npy files read on demand with pread: nothing mapped, nothing kept.
 
 Memory maps were measured first and rejected for serving: the kernel maps
-whole large folios around each touched row (read-ahead 8 MB here), and a
-server's RSS grew by 1.4 GB within 50 questions (docs/benchmarks.md).
+whole large folios around each touched row, and a server's resident memory
+grew by gigabytes within a few dozen questions (docs/benchmarks.md).
 """
 from __future__ import annotations
 

@@ -18,13 +18,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import answering
-from .build import build_index
-from .chunking import ChunkSettings
-from .embedding import Embedder
+from .answers import abstention, answering
+from .store.build import build_index
+from .ingest.chunking import ChunkSettings
+from .model.embedding import Embedder
 from .errors import InvalidArgument
-from .lexical import normalize
-from .retrieval import Retriever, Weights
+from .text.terms import normalize
+from .search.fusion import Retriever, Weights
 
 
 @dataclass(frozen=True)
@@ -175,11 +175,11 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         unanswerable_refused=refused_unans / n, answerable_refused=refused_ans / n,
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
         latency_p95_ms=_pct(latencies, 0.95), build_seconds=report.seconds,
-        threshold=answering.FOUND_THRESHOLD, chunks=report.chunks, chunking=chunking.as_dict(),
+        threshold=abstention.found_threshold(), chunks=report.chunks, chunking=chunking.as_dict(),
         small_folders={size: {"answerable_refused": a / n, "unanswerable_refused": u / n}
                        for size, (a, u) in small.items()},
         answerable=tuple(answerable), unanswerable=tuple(unanswerable))
 
 
 def _refused(sel: answering.Selection) -> bool:
-    return sel.rank < 0 or not answering.is_found(sel.confidence, sel.features)
+    return sel.rank < 0 or not abstention.is_found(sel.confidence, sel.features)

@@ -18,7 +18,7 @@ Forking keeps a build's start-up at milliseconds (torch is imported once), so a
 random kill lands inside the build rather than in the imports. The driver, not
 the test, sends SIGKILL, before reaping the child: the pid cannot have been
 reused by then. In a child, `delay` sleeps before and after every file write of
-`qa.index.save`, so kills also land between the steps of a save; `trace`
+`qa.store.index.save`, so kills also land between the steps of a save; `trace`
 appends "enter/exit <pid> <time>" lines while the build lock is held.
 """
 from __future__ import annotations
@@ -35,26 +35,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import qa.api  # noqa: E402
 import qa.cli  # noqa: E402
-import qa.index  # noqa: E402
+import qa.store.index  # noqa: E402
+import qa.store.ondisk  # noqa: E402
 from conftest import FakeEmbedder  # noqa: E402
 
 qa.api.embedder_for = lambda settings: FakeEmbedder()
 
 
 def _slow_writes(delay: float) -> None:
-    def slowed(write):
+    def slowed(write, factor: float = 1.0):
         def wrapper(*args, **kwargs):
-            time.sleep(delay)
+            time.sleep(delay * factor)
             write(*args, **kwargs)
-            time.sleep(delay)
+            time.sleep(delay * factor)
         return wrapper
 
-    qa.index._fsync_write = slowed(qa.index._fsync_write)
-    qa.index._fsync_dir = slowed(qa.index._fsync_dir)
+    # Both modules that write a generation's files: the index (records, vectors) and ondisk (sparse parts).
+    for module in (qa.store.index, qa.store.ondisk):
+        module.fsync_write = slowed(module.fsync_write)
+    qa.store.index.fsync_dir = slowed(qa.store.index.fsync_dir)
+    # Clean-up runs after the switch to the new generation: slowed more, so that a good share of
+    # random kills lands after the switch (and some inside the clean-up itself).
+    qa.store.index.collect_garbage = slowed(qa.store.index.collect_garbage, 5)
 
 
 def _traced_lock(trace: str) -> None:
-    real_lock = qa.index.build_lock
+    real_lock = qa.store.index.build_lock
 
     def note(event: str) -> None:
         with open(trace, "a") as fh:
@@ -69,7 +75,7 @@ def _traced_lock(trace: str) -> None:
             finally:
                 note("exit")
 
-    qa.index.build_lock = build_lock
+    qa.store.index.build_lock = build_lock
 
 
 def _child(run: dict) -> None:

@@ -62,7 +62,7 @@ class FakeEmbedder:
         return self.encode_passages(["weather report", "football match", "cake recipe"]), None
 
     def encode_query(self, text: str):
-        from qa.embedding import QueryVectors
+        from qa.model.embedding import QueryVectors
 
         return QueryVectors(self._vec(text), None)
 
@@ -82,7 +82,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder(cache_dir: Path):
-    from qa.embedding import get_embedder
+    from qa.model.embedding import get_embedder
 
     return get_embedder("multilingual-e5-small", cache_dir).warm_up()
 
@@ -90,7 +90,7 @@ def real_embedder(cache_dir: Path):
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:
     """The real seed article indexed with the real model (built once per session)."""
-    from qa.build import build_index
+    from qa.store.build import build_index
 
     base = tmp_path_factory.mktemp("seed-index")
     seeds = base / "seeds"

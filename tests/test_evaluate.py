@@ -4,11 +4,11 @@ import json
 import pytest
 
 from conftest import EVAL_DIR
-from qa.answering import FEATURES
-from qa.chunking import ChunkSettings
+from qa.answers.evidence import FEATURES
+from qa.ingest.chunking import ChunkSettings
 from qa.errors import InvalidArgument
 from qa.evaluate import load_squad
-from test_cli import run_cli
+from helpers import run_cli
 
 
 def _squad(articles):

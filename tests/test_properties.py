@@ -16,14 +16,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from conftest import FakeEmbedder
-from qa import index as store
-from qa.build import build_index
-from qa.chunking import ChunkSettings, chunk_document
-from qa.documents import Document, decode_bytes
+from qa.store import index as store
+from qa.store.build import build_index
+from qa.ingest.chunking import ChunkSettings, chunk_document
+from qa.ingest.documents import Document, decode_bytes
 from qa.errors import InvalidArgument, UnreadableDocument
-from qa.lexical import normalize, terms
-from qa.library import Upload, safe_name, save_uploads
-from qa.sentences import split_sentences
+from qa.text.terms import normalize, terms
+from qa.web.library import Upload, safe_name, save_uploads
+from qa.ingest.sentences import split_sentences
 
 ARABIC_LETTERS = [chr(c) for c in range(0x0621, 0x064B)]
 ARABIC_MARKS = [chr(c) for c in [*range(0x064B, 0x0660), 0x0670, 0x0640]]  # harakat, superscript alef, tatweel

@@ -1,0 +1,88 @@
+"""The evidence a search gives that the documents answer its question: the abstention model's inputs.
+
+Features of the best sentence, its chunk and the ranking (similarities, shared
+rare words, names and translated words, how far the best passage stands out).
+It computes them; weighing them is `abstention.py`.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..model.embedding import Embedder
+from ..search.loaded import LoadedIndex
+from ..search.results import Scored, Search
+from ..text.names import document_keys
+from ..text.terms import terms
+
+EVIDENCE_PASSAGES = 10
+FEATURES = ("sentence_dense", "sentence_sparse", "sentence_z", "chunk_dense", "chunk_sparse",
+            "coverage", "rare_terms_found", "rare_terms_missing", "names_found", "names_missing",
+            "translation_coverage", "translations_found", "translations_missing", "chunk_gap")
+
+
+def _background_scores(embedder: Embedder, search: Search) -> np.ndarray:
+    """The question's combined similarity to each packaged background sentence."""
+    dense, sparse = embedder.background()
+    scores = dense @ search.vectors.dense
+    if sparse is not None and search.vectors.sparse is not None:
+        scores = scores + np.asarray((sparse @ search.vectors.sparse.T).todense()).ravel()
+    return scores
+
+
+def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, float]:
+    """The features (names in FEATURES) of this search, plus two facts the decision needs."""
+    ranked = search.ranked[:EVIDENCE_PASSAGES]
+    rows = np.concatenate([idx.units_of(s.row) for s in ranked]
+                          + [np.zeros(0, np.int64)])
+    if not len(rows):
+        return {**dict.fromkeys(FEATURES, 0.0), "question_terms": float(len(search.terms)), "compared": 0.0}
+    dense, sparse = idx.unit_scores(search.vectors, rows)
+    combined = dense + sparse
+    j = int(np.argmax(combined))
+    background = _background_scores(embedder, search)
+    spread = float(background.std()) if len(background) > 1 else 0.0
+    z = (float(combined[j]) - float(background.mean())) / spread if spread > 1e-6 else 0.0
+    chunk = idx.chunks[int(idx.unit_chunk[rows[j]])]
+    # The same evidence across scripts: the question's Latin-script names in the chunk's Arabic words.
+    named = idx.names.idf_share(search.names, document_keys(chunk.text)) if search.names else 0.0
+    has_names = 1.0 if search.names else 0.0
+    chunk_terms = terms(chunk.text)
+    rare = idx.lexical.idf_share(search.terms, chunk_terms)
+    # And the English question's words, translated, among the chunk's Arabic terms (translation.py).
+    known = search.translation_coverage
+    found = idx.lexical.concept_share(search.translations, chunk_terms) if known else 0.0
+    return {
+        "sentence_dense": float(dense[j]),
+        "sentence_sparse": float(sparse[j]),
+        "sentence_z": z,
+        "chunk_dense": max(s.dense for s in search.ranked),
+        "chunk_sparse": max(s.sparse for s in search.ranked),
+        "coverage": search.coverage,
+        "rare_terms_found": search.coverage * rare,
+        "rare_terms_missing": search.coverage * (1 - rare),
+        "names_found": has_names * named,
+        "names_missing": has_names * (1 - named),
+        "translation_coverage": known,
+        "translations_found": known * found,
+        "translations_missing": known * (1 - found),
+        "chunk_gap": chunk_gap(ranked),
+        "question_terms": float(len(search.terms)),  # not a model input: see abstention.evidence_kind
+        "compared": float(len(ranked) - 1),  # passages chunk_gap compares with; none: see abstention
+    }
+
+
+def chunk_gap(ranked: Sequence[Scored]) -> float:
+    """How far the best passage's score stands above the mean of the next ones (up to nine).
+
+    The one signal that compares the passage with its competitors in these
+    documents rather than with the question alone: a passage that answers
+    tends to stand out from the rest of the folder, the best of several
+    unrelated ones does not (docs/quality.md). With nothing to compare to (a
+    one-chunk folder) it is 0 and unused: `abstention` then uses the model
+    without it.
+    """
+    if len(ranked) < 2:
+        return 0.0
+    return ranked[0].passage.score - float(np.mean([s.passage.score for s in ranked[1:]]))

@@ -1,0 +1,124 @@
+"""The default model's transformer as an ONNX Runtime graph, for questions.
+
+A question is a few dozen tokens, and its two rows (prompted for the dense
+vector, raw for the latent terms) run best as two single-threaded calls side
+by side, faster than one padded two-row batch or torch (docs/benchmarks.md,
+"Questions through ONNX Runtime"), with fp32 results. Documents keep going
+through torch, which is faster for batches of paragraphs.
+
+The graph takes token embeddings, not token ids, so the 250k x 384
+word-embedding table stays on disk and a question reads its
+dozen rows with pread; the graph itself holds the other 21M weights.
+
+`ensure_exported` writes the folder once per prepared model (torch's
+exporter); `OnnxEncoder` needs only onnxruntime, tokenizers and numpy, so a
+server answering questions never imports sentence-transformers.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from ..diskfile import DiskArray
+from .prepare import write_folder_atomically
+
+EXPORT_VERSION = 1  # bumped when the exported folder changes
+GRAPH, TABLE, TOKENIZER, META = "encoder.onnx", "word_embeddings.npy", "tokenizer.json", "meta.json"
+
+
+def exported_dir(model_dir: Path) -> Path:
+    return model_dir.with_name(f"{model_dir.name}-onnx{EXPORT_VERSION}")
+
+
+def ensure_exported(model_dir: Path) -> Path:
+    """The ONNX folder for the fp32 model folder `model_dir`, exported once; written atomically."""
+    target = exported_dir(model_dir)
+    if not (target / META).exists():
+        write_folder_atomically(target, META, lambda tmp: _export(model_dir, tmp))
+    return target
+
+
+def _export(model_dir: Path, out: Path) -> None:
+    import torch
+    from transformers import BertModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # no load report or progress bar on `qa prepare-model`'s output
+    hf_logging.disable_progress_bar()
+    model = BertModel.from_pretrained(str(model_dir), add_pooling_layer=False, dtype=torch.float32).eval()
+    np.save(out / TABLE, model.embeddings.word_embeddings.weight.detach().numpy())
+    shutil.copyfile(model_dir / TOKENIZER, out / TOKENIZER)
+
+    class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = model
+
+        def forward(self, embeds: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            return self.bert(inputs_embeds=embeds, attention_mask=mask).last_hidden_state
+
+    hidden = model.config.hidden_size
+    # Traced with padding in the mask: a mask of ones can let the exporter drop masking altogether.
+    embeds = torch.zeros(2, 8, hidden)
+    mask = torch.tensor([[1] * 8, [1] * 5 + [0] * 3])
+    axes = {"embeds": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"},
+            "states": {0: "batch", 1: "tokens"}}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notices
+        torch.onnx.export(Encoder().eval(), (embeds, mask), str(out / GRAPH), input_names=["embeds", "mask"],
+                          output_names=["states"], dynamic_axes=axes, opset_version=17, dynamo=False)
+    meta = {"hidden": hidden, "max_length": int(model.config.max_position_embeddings) - 2,
+            "pad_id": int(model.config.pad_token_id or 0), "export_version": EXPORT_VERSION}
+    (out / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+class OnnxEncoder:
+    """Token states of short texts: tokenizer, word embeddings read from disk, ONNX Runtime graph.
+
+    Each text runs as its own call on one thread, the texts of a question side
+    by side (faster than one padded batch on two threads: see the module
+    docstring). One session serves both calls (ONNX Runtime sessions are
+    thread-safe), so the weights are held once.
+    """
+
+    def __init__(self, folder: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+        self.hidden = int(meta["hidden"])
+        self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
+        self._tokenizer.enable_truncation(int(meta["max_length"]))
+        self._table = DiskArray(folder / TABLE)
+        cores = os.cpu_count() or 1
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or max(1, cores // 2)
+        options.inter_op_num_threads = 1
+        # Spinning threads would keep cores busy between questions, starving torch and Gradio.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(str(folder / GRAPH), options, providers=["CPUExecutionProvider"])
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-onnx")
+
+    def token_ids(self, text: str) -> list[int]:
+        """Ids with the special tokens, truncated to the model's length (as sentence-transformers does)."""
+        return self._tokenizer.encode(text).ids
+
+    def states(self, rows: list[list[int]]) -> list[np.ndarray]:
+        """Final token states [len(row), hidden] (fp32) of each row of ids, rows run concurrently."""
+        if len(rows) == 1:
+            return [self._run(rows[0])]
+        return list(self._pool.map(self._run, rows))
+
+    def _run(self, ids: list[int]) -> np.ndarray:
+        unique, inverse = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
+        embeds = self._table.take(unique)[inverse][None].astype(np.float32, copy=False)
+        mask = np.ones((1, len(ids)), dtype=np.int64)
+        (states,) = self._session.run(None, {"embeds": embeds, "mask": mask})
+        return states[0]

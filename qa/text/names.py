@@ -1,0 +1,110 @@
+"""Names written in Latin letters meet their Arabic-script spelling.
+
+An English question about "Erdogan" or "the Denver Broncos" shares no word
+with an Arabic article that writes "أردوغان" and "دنفر برونكوس": BM25 sees
+nothing, and the dense model only partly bridges proper nouns. Transliterated
+names keep their consonants, so both spellings are reduced to a key of
+consonant classes, with vowels, h, w, y, ain and hamza dropped and letters
+that transliterate into each other merged (p/b, v/f, j/g/غ/ج, k/c/q/ق/ك/خ,
+s/z/sh/س/ص/ز/ش, t/th/ت/ط/ث, d/ذ/ض): Erdogan and أردوغان are both "rdgn",
+Putin and بوتين "btn", Denver and دنفر "dnfr".
+
+Documents contribute a key for every Arabic-script word (after the article
+and conjunction prefixes, without stemming: suffix stripping would cut names);
+questions for every capitalized Latin word except the first, which is nearly
+always a question word. Keys shorter than three classes ("rs" would be both
+Russia and رئيس, president) are dropped. Keys carry a "~" prefix, which no
+`lexical.terms` token can have, so a set of words and keys (as quotes are
+picked) never confuses the two. This module only makes keys; `retrieval.py`
+scores them with BM25.
+
+>>> question_keys("Who did Erdogan meet in Ankara?")
+['~rdgn', '~nkr']
+>>> document_keys("التقى أردوغان في أنقرة")
+['~rdgn', '~nkr']
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+
+from .terms import normalize
+
+KEY_PREFIX = "~"
+MIN_KEY_LENGTH = 3
+
+# Arabic letters after `lexical.normalize` (alef forms, ta marbuta, ya unified), plus
+# the Persian/Urdu letters used for foreign names. "" = dropped (vowels and weak letters).
+_ARABIC_CLASSES = {
+    "ب": "b", "پ": "b", "ت": "t", "ث": "t", "ط": "t", "ج": "g", "چ": "g", "غ": "g", "گ": "g",
+    "ح": "", "ه": "", "ا": "", "و": "", "ي": "", "ء": "", "ع": "",
+    "خ": "k", "ق": "k", "ك": "k", "د": "d", "ذ": "d", "ض": "d", "ر": "r",
+    "ز": "s", "ظ": "s", "س": "s", "ص": "s", "ش": "s", "ژ": "s", "ف": "f", "ڤ": "f",
+    "ل": "l", "م": "m", "ن": "n",
+}
+# Article and conjunction prefixes, longest first; a name keeps at least three letters.
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
+_LATIN_DIGRAPHS = (("ph", "f"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("kh", "k"), ("ck", "k"),
+                   ("gh", "g"), ("qu", "k"), ("x", "ks"))
+_LATIN_CLASSES = {
+    "b": "b", "p": "b", "t": "t", "d": "d", "j": "g", "g": "g", "k": "k", "c": "k", "q": "k",
+    "s": "s", "z": "s", "f": "f", "v": "f", "l": "l", "m": "m", "n": "n", "r": "r",
+}
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
+_LATIN_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _collapse(classes: list[str]) -> str:
+    out: list[str] = []
+    for c in classes:
+        if c and (not out or out[-1] != c):  # doubled letters are one sound
+            out.append(c)
+    return "".join(out)
+
+
+def arabic_key(word: str) -> str:
+    """Consonant key of one normalized Arabic-script word ("" if it has letters outside the map)."""
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix):]
+            break
+    classes = [_ARABIC_CLASSES.get(ch) for ch in word]
+    if any(c is None for c in classes):
+        return ""
+    return _collapse([c for c in classes if c is not None])
+
+
+def latin_key(word: str) -> str:
+    """Consonant key of one Latin-script word; accents are dropped first (Gül -> gul)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    text = "".join(ch for ch in decomposed if "a" <= ch <= "z")
+    text = _SOFT_C.sub("s", text)
+    for digraph, replacement in _LATIN_DIGRAPHS:
+        text = text.replace(digraph, replacement)
+    return _collapse([_LATIN_CLASSES.get(ch, "") for ch in text])
+
+
+def _keep(key: str) -> bool:
+    return len(key) >= MIN_KEY_LENGTH
+
+
+def document_keys(text: str) -> list[str]:
+    """One key per Arabic-script word of `text` that yields a long enough key."""
+    keys = (arabic_key(w) for w in _ARABIC_WORD.findall(normalize(text)))
+    return [KEY_PREFIX + k for k in keys if _keep(k)]
+
+
+def question_keys(question: str, vocabulary: Collection[str] = frozenset()) -> list[str]:
+    """Keys of the question's capitalized Latin words, the first word excepted.
+
+    Words already in `vocabulary` (the corpus's `lexical.terms`) are left to the
+    lexical signals: in documents that spell them in Latin letters too, keys would
+    only count them twice.
+    """
+    words = _LATIN_WORD.findall(question)
+    # No case in Arabic script: an Arabic word is never taken for a name here.
+    names = [w for w in words[1:] if w[0].isupper() and normalize(w) not in vocabulary]
+    keys = (latin_key(w) for w in names)
+    return [KEY_PREFIX + k for k in keys if _keep(k)]

@@ -1,0 +1,147 @@
+"""Rendering for the chat page: escaped HTML fragments, per-paragraph direction.
+
+Everything that comes from documents or users is HTML-escaped here, so the
+page shows text, never markup. Each paragraph carries `dir="auto"`, so Arabic
+and English lines each take their own direction; file names and number
+ranges sit in `<bdi>` so they keep their order inside a line of the other
+script. Messages are plain dicts in Gradio's messages format. This module
+does not import Gradio, retrieve or touch files; `app.py` wires it up.
+
+>>> para("مرحبا\\n\\nhello")
+'<p dir="auto">مرحبا</p><p dir="auto">hello</p>'
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from ..answers.answering import Answer
+from ..answers.messages import language_of
+from .library import IndexedDocument, Rejected, Status
+from ..search.results import Passage
+
+LABELS = {
+    "en": {"searching": "searching…", "source": "Source", "sources": "Sources", "chars": "chars",
+           "score": "score", "comma": ","},
+    "ar": {"searching": "جارٍ البحث…", "source": "المصدر", "sources": "المصادر", "chars": "الأحرف",
+           "score": "الدرجة", "comma": "،"},
+}
+SEARCHING = LABELS["en"]["searching"]
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def para(text: str, cls: str = "") -> str:
+    """Escaped paragraphs (split at blank lines), each picking its own direction."""
+    klass = f' class="{cls}"' if cls else ""
+    parts = [p for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()] or [""]
+    return "".join(f'<p dir="auto"{klass}>{html.escape(p.strip()).replace(chr(10), "<br>")}</p>' for p in parts)
+
+
+def bdi(text: str, direction: str = "") -> str:
+    """Text isolated from its surroundings: `1911–2303` stays in order inside Arabic."""
+    attr = f' dir="{direction}"' if direction else ""
+    return f"<bdi{attr}>{html.escape(text)}</bdi>"
+
+
+def highlight(passage: Passage, start: int, end: int) -> str:
+    """The passage text, escaped, with document offsets [start, end) wrapped in <mark>."""
+    a = max(0, min(len(passage.text), start - passage.start))
+    b = max(a, min(len(passage.text), end - passage.start))
+    if start < 0 or a == b:
+        return html.escape(passage.text)
+    t = passage.text
+    return f"{html.escape(t[:a])}<mark>{html.escape(t[a:b])}</mark>{html.escape(t[b:])}"
+
+
+def position(passage: Passage, lang: str = "en") -> str:
+    return span(passage.start, passage.end, lang)
+
+
+def span(start: int, end: int, lang: str = "en") -> str:
+    return f"{LABELS[lang]['chars']} {bdi(f'{start}–{end}', 'ltr')}"
+
+
+def user_message(text: str) -> dict:
+    """The user's turn as displayed: escaped, so `<img onerror=…>` shows as text."""
+    return {"role": "user", "content": para(text, "qa-user")}
+
+
+def searching_message(question: str) -> dict:
+    return {"role": "assistant", "content": para(LABELS[language_of(question)]["searching"], "qa-searching")}
+
+
+def error_message(text: str) -> dict:
+    return {"role": "assistant", "content": para(text, "qa-error")}
+
+
+def answer_html(ans: Answer) -> str:
+    """The main chat message: the quote with its citation and source, or the not-found note."""
+    if not ans.found:
+        return para(ans.text, "qa-notfound")
+    labels = LABELS[ans.language]
+    name = PurePosixPath(ans.source).name
+    return (f'<blockquote dir="auto" class="qa-quote">{html.escape(ans.quote)} '
+            f'<span class="qa-cite">[{ans.citation}]</span></blockquote>'
+            f'<p dir="auto" class="qa-source">{labels["source"]}: <code>{bdi(name)}</code>{labels["comma"]} '
+            f'{span(ans.quote_start, ans.quote_end, ans.language)}</p>')
+
+
+def sources_html(ans: Answer) -> str:
+    """Every passage with file, position and score; the quote highlighted in the cited one."""
+    labels = LABELS[ans.language]
+    items = []
+    for n, p in enumerate(ans.passages, 1):
+        cited = ans.found and n == ans.citation
+        body = highlight(p, ans.quote_start, ans.quote_end) if cited else html.escape(p.text)
+        klass = "qa-passage qa-cited" if cited else "qa-passage"
+        items.append(
+            f'<div class="{klass}"><p class="qa-meta" dir="auto">[{n}] <code>{bdi(p.source)}</code> · '
+            f'{position(p, ans.language)} · {labels["score"]} {bdi(f"{p.score:.3f}", "ltr")}</p>'
+            f'<p dir="auto" class="qa-text">{body}</p></div>')
+    return "".join(items)
+
+
+def answer_messages(ans: Answer) -> list[dict]:
+    """The answer, then its sources as a collapsible message (Gradio's metadata title)."""
+    title = f"{LABELS[ans.language]['sources']} ({len(ans.passages)})"
+    messages = [{"role": "assistant", "content": answer_html(ans)}]
+    if ans.passages:
+        messages.append({"role": "assistant", "content": sources_html(ans),
+                         "metadata": {"title": title, "status": "done"}})
+    return messages
+
+
+def when(iso: str) -> str:
+    """'2024-05-01T12:03:09+00:00' -> '2024-05-01 12:03 UTC' (unparsable input comes back as is)."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    offset = moment.utcoffset()
+    zone = "" if offset is None else "UTC" if not offset else moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M} {zone}".strip()
+
+
+def status_line(status: Status | None) -> str:
+    if status is None:
+        return para("No index yet: add a document in the Documents tab.", "qa-status")
+    docs = "document" if status.documents == 1 else "documents"
+    return (f'<p class="qa-status" dir="ltr">Model <code>{html.escape(status.model)}</code> · '
+            f"{status.documents} {docs} · {status.chunks} chunks · built {when(status.built_at)}</p>")
+
+
+def document_rows(documents: Sequence[IndexedDocument]) -> list[list]:
+    """Rows for the documents table: name, chunks, date added."""
+    return [[d.source, d.chunks, when(d.added)] for d in documents]
+
+
+def change_summary(saved: Sequence[str] = (), rejected: Sequence[Rejected] = (), removed: str = "",
+                   note: str = "") -> str:
+    """One line per outcome of an upload or removal, as escaped paragraphs."""
+    lines = [f"Added {', '.join(saved)}." if saved else "",
+             *(f"Skipped {r.name}: {r.reason}." for r in rejected),
+             f"Removed {removed}." if removed else "", note]
+    return "".join(para(line) for line in lines if line)

@@ -1,0 +1,227 @@
+"""The documents panel's backend: what is indexed, adding uploads, removing a document.
+
+Job: read the live manifest for the status line and the document list; save
+uploaded `.txt` / `.md` files into the seeds folder after checking type, size
+and encoding, under a safe name that never leaves the folder and never
+replaces an existing file (`report.txt`, `report-1.txt`, ...); delete one
+document file inside the seeds folder.
+
+Left out on purpose: no index building (the caller runs `qa.api.build_index`
+after a change), no Gradio and no HTML, and no edits to existing files.
+
+>>> safe_name("../../etc/notes.TXT")
+'notes.txt'
+>>> safe_name("CON.txt")
+'_CON.txt'
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..store import index as store
+from ..ingest.documents import SUPPORTED_SUFFIXES, decode_bytes
+from ..errors import InvalidArgument, UnreadableDocument
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_FILES = 20
+MAX_STEM_CHARS = 100  # well under the 255-byte file-name limit, even for Arabic (2 bytes a letter)
+# Names Windows reserves for devices; a seeds folder may be copied there.
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                       *(f"LPT{i}" for i in range(1, 10))})
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    source: str  # path relative to the seeds folder
+    chunks: int
+    added: str  # ISO time this version was first indexed
+    size: int
+
+
+@dataclass(frozen=True)
+class Status:
+    model: str
+    documents: int
+    chunks: int
+    built_at: str
+    generation: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str  # as the browser sent it: untrusted
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Rejected:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    saved: tuple[str, ...]  # new file names inside the seeds folder
+    rejected: tuple[Rejected, ...]
+
+
+def read_manifest(index_dir: Path) -> store.Manifest | None:
+    """The live generation's manifest, or None when nothing has been built yet."""
+    gen = store.current_generation(Path(index_dir))
+    if gen is None:
+        return None
+    try:
+        return store.Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
+    except FileNotFoundError:  # a generation collected between the two reads
+        return None
+
+
+def status(index_dir: Path) -> Status | None:
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        return None
+    return Status(manifest.model, len(manifest.documents), sum(d.chunks for d in manifest.documents),
+                  manifest.built_at, manifest.generation)
+
+
+def indexed_documents(index_dir: Path) -> tuple[IndexedDocument, ...]:
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        return ()
+    return tuple(IndexedDocument(d.source, d.chunks, d.added, d.size) for d in manifest.documents)
+
+
+def known_contents(index_dir: Path) -> dict[str, str]:
+    """sha256 -> source of every indexed document (to refuse a second copy of one)."""
+    manifest = read_manifest(index_dir)
+    return {d.sha256: d.source for d in manifest.documents} if manifest else {}
+
+
+def safe_name(name: str) -> str:
+    """A plain file name for an untrusted upload name; `InvalidArgument` if none is left.
+
+    Drops folders, control and format characters (NUL, bidi overrides), leading
+    dots and characters Windows forbids; prefixes device names like CON.
+    """
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", str(name)))[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    base = _FORBIDDEN.sub("_", base)
+    base = " ".join(base.split()).strip(" .")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        raise InvalidArgument(f"{name!r} has no .txt or .md extension")
+    suffix = "." + suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InvalidArgument(f"{name!r} is not a .txt or .md file")
+    stem = stem[:MAX_STEM_CHARS].rstrip(" .")
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = "_" + stem
+    return stem + suffix
+
+
+def read_upload(path: Path, name: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES) -> Upload:
+    """An upload from a temporary file, reading at most one byte past the limit."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        data = fh.read(max_bytes + 1)
+    return Upload(name if name is not None else path.name, data)
+
+
+def _check(upload: Upload, max_bytes: int) -> str:
+    """The safe name of a valid upload; raises with a user-facing reason otherwise."""
+    name = safe_name(upload.name)
+    if len(upload.data) > max_bytes:
+        raise InvalidArgument(f"larger than the {max_bytes // (1024 * 1024)} MB limit")
+    text, _ = decode_bytes(upload.data)
+    if not text.strip():
+        raise InvalidArgument("empty file")
+    return name
+
+
+def _write_new(seeds_dir: Path, name: str, data: bytes) -> str:
+    """Write `data` under `name` or the first free `name-N`; never replaces a file.
+
+    The bytes go to a hidden temporary file first (the builder skips hidden
+    files), then a hard link publishes them: link() fails if the name exists,
+    so two uploads racing for one name cannot overwrite each other.
+    """
+    tmp = seeds_dir / f".upload-{secrets.token_hex(8)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        stem, suffix = name.rsplit(".", 1)
+        for n in range(0, 10_000):
+            candidate = name if n == 0 else f"{stem}-{n}.{suffix}"
+            try:
+                os.link(tmp, seeds_dir / candidate)
+                return candidate
+            except FileExistsError:
+                continue
+        raise InvalidArgument(f"no free name for {name!r} in {seeds_dir}")
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def save_uploads(seeds_dir: Path, uploads: Iterable[Upload], known: Mapping[str, str] | None = None,
+                 max_bytes: int = MAX_UPLOAD_BYTES, max_files: int = MAX_UPLOAD_FILES) -> SaveReport:
+    """Save the valid uploads into `seeds_dir`; the others come back with a reason.
+
+    `known` maps the sha256 of documents already indexed to their source, so a
+    file uploaded twice is not indexed twice.
+    """
+    uploads = list(uploads)
+    if len(uploads) > max_files:
+        raise InvalidArgument(f"{len(uploads)} files in one upload; the limit is {max_files}")
+    seeds_dir = Path(seeds_dir)
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    seen = dict(known or {})
+    saved: list[str] = []
+    rejected: list[Rejected] = []
+    for upload in uploads:
+        shown = PurePosixPath(str(upload.name).replace("\\", "/")).name or str(upload.name)
+        try:
+            name = _check(upload, max_bytes)
+        except (InvalidArgument, UnreadableDocument) as error:
+            rejected.append(Rejected(shown, str(error)))
+            continue
+        digest = hashlib.sha256(upload.data).hexdigest()
+        if digest in seen:
+            rejected.append(Rejected(shown, f"same content as {seen[digest]}"))
+            continue
+        final = _write_new(seeds_dir, name, upload.data)
+        seen[digest] = final
+        saved.append(final)
+    return SaveReport(tuple(saved), tuple(rejected))
+
+
+def remove_document(seeds_dir: Path, source: str) -> str:
+    """Delete the document `source` (relative to `seeds_dir`); refuses anything outside it."""
+    if not isinstance(source, str) or not source or "\x00" in source:
+        raise InvalidArgument(f"not a document name: {source!r}")
+    rel = PurePosixPath(source)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise InvalidArgument(f"{source!r} is not inside the seeds folder")
+    if rel.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InvalidArgument(f"{source!r} is not a .txt or .md document")
+    root = Path(seeds_dir).resolve()
+    target = root.joinpath(*rel.parts)
+    # Resolving follows symlinks: a link (or a linked folder) pointing out of seeds/ is refused.
+    resolved = target.resolve()
+    if resolved == root or not resolved.is_relative_to(root):
+        raise InvalidArgument(f"{source!r} is not inside the seeds folder")
+    if not resolved.is_file():
+        raise InvalidArgument(f"{source!r} is not in the seeds folder")
+    target.unlink()
+    return rel.as_posix()

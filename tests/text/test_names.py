@@ -1,0 +1,54 @@
+import doctest
+
+import numpy as np
+import pytest
+
+from qa.text import names
+from qa.search.lexical import LexicalIndex
+from qa.text.terms import normalize, terms
+from qa.text.names import KEY_PREFIX, arabic_key, document_keys, latin_key, question_keys
+
+
+@pytest.mark.parametrize("latin, arabic", [
+    ("Erdogan", "أردوغان"), ("Putin", "بوتين"), ("Turkey", "تركيا"), ("Denver", "دنفر"),
+    ("Broncos", "برونكوس"), ("Moscow", "موسكو"), ("Ankara", "أنقرة"), ("Carolina", "كارولينا"),
+    ("Victoria", "فيكتوريا"), ("Jacksonville", "جاكسونفيل"), ("Panthers", "بانثرز"),
+])
+def test_a_transliterated_name_gets_the_same_key_in_both_scripts(latin, arabic):
+    assert latin_key(latin) == arabic_key(normalize(arabic))
+
+
+def test_article_prefix_is_dropped_but_short_words_keep_theirs():
+    assert arabic_key("الكرملين") == arabic_key("كرملين") == latin_key("Kremlin")
+    assert arabic_key("الان") == "ln"  # "ال" stays when fewer than three letters would be left
+    assert arabic_key("اوي") == ""  # nothing but weak letters
+    assert arabic_key("abc") == ""  # not Arabic script: no key
+
+
+def test_question_keys_come_from_capitalized_words_after_the_first():
+    assert question_keys("Who did Erdogan meet in Ankara?") == ["~rdgn", "~nkr"]
+    assert question_keys("Who proposed a ground operation?") == []  # no names
+    assert question_keys("Erdogan?") == []  # the first word is skipped: usually a question word
+    assert question_keys("Where is Ur?") == []  # keys under three consonants collide too often
+    assert question_keys("من اقترح عملية برية؟") == []
+    # Documents that spell a name in Latin letters match it as a word already.
+    assert question_keys("Who did Erdogan meet in Ankara?", vocabulary={"erdogan"}) == ["~nkr"]
+
+
+def test_document_keys_are_marked_and_skip_latin_words():
+    keys = document_keys("التقى أردوغان بوتين in Moscow")
+    assert keys == ["~rdgn", "~btn"]
+    assert all(k.startswith(KEY_PREFIX) for k in keys)
+    assert not any(t.startswith(KEY_PREFIX) for t in terms("rdgn تركيا 2016 ~x"))  # words never look like keys
+
+
+def test_bm25_over_keys_finds_the_arabic_chunk_for_an_english_name():
+    chunks = ["أعلن أردوغان أن تركيا مستعدة", "قال بوتين في موسكو إن روسيا ترفض", "الطقس معتدل في المدينة"]
+    index = LexicalIndex([document_keys(c) for c in chunks])
+    assert int(np.argmax(index.scores(question_keys("What did Putin say in Moscow?")))) == 1
+    assert int(np.argmax(index.scores(question_keys("What did Erdogan announce?")))) == 0
+    assert index.coverage(question_keys("What did Macron say?")) == 0.0
+
+
+def test_doctests():
+    assert doctest.testmod(names).failed == 0

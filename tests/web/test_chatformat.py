@@ -1,0 +1,84 @@
+"""Chat rendering: escaping, per-paragraph direction, highlights, citations that match their sources."""
+from __future__ import annotations
+
+import doctest
+
+import qa.web.chatformat
+from qa.answers.answering import Answer
+from qa.web.chatformat import (answer_html, answer_messages, change_summary, document_rows, highlight, para,
+                           searching_message, sources_html, status_line, user_message, when)
+from qa.web.library import IndexedDocument, Rejected, Status
+from qa.search.results import Passage
+
+ARABIC = "وكانت تركيا دعت الثلاثاء الي تدخل عسكري بري في سوريا."
+P1 = Passage("Intro sentence. " + ARABIC + " <b>tail</b>", "news/a&b.txt", 100, 100 + 16 + len(ARABIC) + 12, 1.5, "c1")
+P2 = Passage("Another passage.", "b.txt", 0, 16, 1.2, "c2")
+
+
+def found(language: str = "ar") -> Answer:
+    start = P1.start + 16
+    return Answer(f"{ARABIC} [1]", ARABIC, True, (P1, P2), P1.source, start, start + len(ARABIC), 1, 2.0, language)
+
+
+def test_doctests():
+    assert doctest.testmod(qa.web.chatformat).failed == 0
+
+
+def test_para_escapes_and_splits_paragraphs_each_with_its_own_direction():
+    assert para("<img src=x onerror=alert(1)>") == '<p dir="auto">&lt;img src=x onerror=alert(1)&gt;</p>'
+    assert para("a\nb\n\n\nc", "k") == '<p dir="auto" class="k">a<br>b</p><p dir="auto" class="k">c</p>'
+    assert user_message("<b>hi</b>") == {"role": "user", "content": '<p dir="auto" class="qa-user">&lt;b&gt;hi&lt;/b&gt;</p>'}
+
+
+def test_highlight_marks_document_offsets_inside_the_passage():
+    text = highlight(P1, P1.start + 16, P1.start + 16 + len(ARABIC))
+    assert text == f"Intro sentence. <mark>{ARABIC}</mark> &lt;b&gt;tail&lt;/b&gt;"
+    assert highlight(P1, -1, -1) == "Intro sentence. " + ARABIC + " &lt;b&gt;tail&lt;/b&gt;"
+    assert highlight(P1, P1.start - 5, P1.start + 5).startswith("<mark>Intro</mark> sentence.")  # clipped
+    assert highlight(P1, 0, 5) == highlight(P1, -1, -1)  # a span before the passage marks nothing
+
+
+def test_answer_cites_a_source_entry_with_file_position_and_score():
+    ans = found("ar")
+    main, sources = answer_messages(ans)
+    assert main["content"].startswith('<blockquote dir="auto" class="qa-quote">' + ARABIC)
+    assert '<span class="qa-cite">[1]</span>' in main["content"]
+    assert "المصدر: <code><bdi>a&amp;b.txt</bdi></code>" in main["content"]
+    # The main message gives the quote's own position in the file, not the whole passage's.
+    assert f'</code>، الأحرف <bdi dir="ltr">{ans.quote_start}–{ans.quote_end}</bdi>' in main["content"]  # Arabic comma
+    assert sources["metadata"] == {"title": "المصادر (2)", "status": "done"}
+    first, second = sources["content"].split('<div class="qa-passage')[1:]
+    assert first.startswith(' qa-cited">') and "[1] <code><bdi>news/a&amp;b.txt</bdi></code>" in first
+    assert f"<mark>{ARABIC}</mark>" in first and "&lt;b&gt;tail" in first
+    assert 'الدرجة <bdi dir="ltr">1.500</bdi>' in first
+    assert "[2] <code><bdi>b.txt</bdi></code>" in second and "<mark>" not in second
+
+
+def test_english_labels_and_not_found():
+    assert "Source: <code><bdi>a&amp;b.txt</bdi></code>, chars" in answer_html(found("en"))
+    nothing = Answer("I could not find <it>.", "", False, (P2,), language="en")
+    main, sources = answer_messages(nothing)
+    assert main["content"] == '<p dir="auto" class="qa-notfound">I could not find &lt;it&gt;.</p>'
+    assert sources["metadata"]["title"] == "Sources (1)" and "<mark>" not in sources_html(nothing)
+    assert answer_messages(Answer("none", "", False, ())) == [
+        {"role": "assistant", "content": '<p dir="auto" class="qa-notfound">none</p>'}]
+
+
+def test_searching_speaks_the_question_language():
+    assert "searching…" in searching_message("Who?")["content"]
+    assert "جارٍ البحث…" in searching_message("من؟")["content"]
+
+
+def test_status_line_documents_and_summaries():
+    assert when("2024-05-01T12:03:09+00:00") == "2024-05-01 12:03 UTC"
+    assert when("not a date") == "not a date"
+    line = status_line(Status("multilingual-e5-small", 3, 12, "2024-05-01T12:03:09+00:00", 4))
+    assert "multilingual-e5-small" in line and "3 documents · 12 chunks · built 2024-05-01 12:03 UTC" in line
+    assert "1 document ·" in status_line(Status("m", 1, 2, "x", 1))
+    assert "No index yet" in status_line(None)
+    docs = (IndexedDocument("تقرير.txt", 3, "2024-05-01T12:03:09+00:00", 10),)
+    assert document_rows(docs) == [["تقرير.txt", 3, "2024-05-01 12:03 UTC"]]
+    summary = change_summary(["a.txt"], [Rejected("<x>.pdf", "not a .txt or .md file")], note="Index updated.")
+    assert summary == ('<p dir="auto">Added a.txt.</p><p dir="auto">Skipped &lt;x&gt;.pdf: not a .txt or .md file.</p>'
+                       '<p dir="auto">Index updated.</p>')
+    assert change_summary(removed="a.txt") == '<p dir="auto">Removed a.txt.</p>'

@@ -1,0 +1,154 @@
+"""The documents panel's backend: safe upload names, validation, no overwrites, safe removal."""
+from __future__ import annotations
+
+import doctest
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+import qa.web.library
+from qa.store.build import build_index
+from qa.errors import InvalidArgument
+from qa.web.library import (MAX_UPLOAD_BYTES, Upload, indexed_documents, known_contents, read_upload, remove_document, safe_name,
+                        save_uploads, status)
+
+TEXT = "Zephyria holds its harbour festival on 3 March.\n".encode()
+
+
+def test_doctests():
+    assert doctest.testmod(qa.web.library).failed == 0
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("notes.txt", "notes.txt"),
+    ("../x.txt", "x.txt"),
+    ("../../etc/cron.d/x.md", "x.md"),
+    ("C:\\Users\\me\\report.TXT", "report.txt"),
+    ("a\x00b.txt", "ab.txt"),
+    ("a\x1b[31mb.txt", "a[31mb.txt"),
+    ("evil\u202etxt.md", "eviltxt.md"),  # a bidi override could disguise the extension
+    ("CON.txt", "_CON.txt"),
+    ("nul.tar.md", "_nul.tar.md"),
+    ("lpt9.txt", "_lpt9.txt"),
+    (".hidden.txt", "hidden.txt"),
+    ("  spaced   name .md", "spaced name.md"),
+    ('what?<is>"this"|*.txt', "what__is__this___.txt"),
+    ("تقرير الأخبار.txt", "تقرير الأخبار.txt"),
+])
+def test_safe_name(raw, expected):
+    assert safe_name(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["/etc/passwd", "x.exe", "x.txt.exe", "noext", "..", "", "x.txt/", "...txt", "\x00.md"])
+def test_safe_name_refuses_other_types(raw):
+    with pytest.raises(InvalidArgument):
+        safe_name(raw)
+
+
+def test_long_names_are_cut_below_the_file_name_limit():
+    name = safe_name("ب" * 300 + ".txt")
+    assert name.endswith(".txt") and len(name.encode()) < 255
+
+
+def test_uploads_land_inside_seeds_under_safe_names(tmp_path: Path):
+    seeds = tmp_path / "seeds"
+    report = save_uploads(seeds, [Upload("../escape.txt", TEXT), Upload("/etc/passwd", b"root:x:0:0"),
+                                  Upload("CON.txt", TEXT + b"2"), Upload(".hidden.md", TEXT + b"3")])
+    assert report.saved == ("escape.txt", "_CON.txt", "hidden.md")
+    assert [r.name for r in report.rejected] == ["passwd"]
+    assert not (tmp_path / "escape.txt").exists()
+    assert sorted(p.name for p in seeds.iterdir()) == ["_CON.txt", "escape.txt", "hidden.md"]
+    assert (seeds / "escape.txt").read_bytes() == TEXT
+
+
+def test_existing_files_are_never_overwritten(tmp_path: Path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("original", encoding="utf-8")
+    report = save_uploads(seeds, [Upload("a.txt", b"second"), Upload("a.txt", b"third")])
+    assert report.saved == ("a-1.txt", "a-2.txt")
+    assert (seeds / "a.txt").read_text() == "original"
+    assert (seeds / "a-2.txt").read_text() == "third"
+
+
+def test_same_content_twice_is_saved_once(tmp_path: Path):
+    report = save_uploads(tmp_path, [Upload("a.txt", TEXT), Upload("b.txt", TEXT)], known={})
+    assert report.saved == ("a.txt",)
+    assert report.rejected[0].reason == "same content as a.txt"
+    again = save_uploads(tmp_path, [Upload("c.txt", TEXT)], known={hashlib.sha256(TEXT).hexdigest(): "old.txt"})
+    assert again.saved == () and "old.txt" in again.rejected[0].reason
+
+
+@pytest.mark.parametrize("upload, reason", [
+    (Upload("big.txt", b"a" * (MAX_UPLOAD_BYTES + 1)), "5 MB"),
+    (Upload("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary"),
+    (Upload("ctl.md", bytes(range(1, 32)) * 10), "binary"),
+    (Upload("empty.txt", b" \n\t"), "empty"),
+    (Upload("bad.txt", b"\xef\xbb\xbf\xff\xfe\xfd"), "utf-8"),
+    (Upload("page.html", b"<html></html>"), ".txt or .md"),
+])
+def test_invalid_uploads_are_rejected_with_a_reason(tmp_path: Path, upload, reason):
+    report = save_uploads(tmp_path, [upload])
+    assert report.saved == ()
+    assert reason in report.rejected[0].reason
+    assert list(tmp_path.iterdir()) == []  # not even a temporary file is left
+
+
+def test_encodings_are_accepted(tmp_path: Path):
+    arabic = "مهرجان الميناء في زفيريا يقام في 3 مارس."
+    report = save_uploads(tmp_path, [Upload("a.txt", arabic.encode("cp1256")),
+                                     Upload("b.txt", arabic.encode("utf-16")),
+                                     Upload("c.md", arabic.encode("utf-8-sig"))])
+    assert report.saved == ("a.txt", "b.txt", "c.md")
+    assert (tmp_path / "a.txt").read_bytes() == arabic.encode("cp1256")  # stored as sent
+
+
+def test_too_many_files_are_refused_as_a_whole(tmp_path: Path):
+    with pytest.raises(InvalidArgument, match="21 files"):
+        save_uploads(tmp_path, [Upload(f"{i}.txt", TEXT + bytes([65 + i])) for i in range(21)])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_upload_stops_past_the_limit(tmp_path: Path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * 100)
+    assert len(read_upload(big, max_bytes=10).data) == 11
+    assert read_upload(big, "shown.txt").name == "shown.txt"
+
+
+def test_remove_deletes_only_documents_inside_seeds(tmp_path: Path):
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    (seeds / "sub" / "a.txt").write_text("a", encoding="utf-8")
+    (seeds / "b.md").write_text("b", encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep", encoding="utf-8")
+    os.symlink(outside, seeds / "link.txt")
+    os.symlink(tmp_path, seeds / "up")
+    for bad in ["../outside.txt", str(outside), "link.txt", "up/outside.txt", "sub/../../outside.txt",
+                "missing.txt", "sub", "", "a\x00.txt", "sub/a.exe"]:
+        with pytest.raises(InvalidArgument):
+            remove_document(seeds, bad)
+    assert outside.read_text() == "keep"
+    assert remove_document(seeds, "sub/a.txt") == "sub/a.txt"
+    assert remove_document(seeds, "b.md") == "b.md"
+    assert not (seeds / "sub" / "a.txt").exists() and not (seeds / "b.md").exists()
+
+
+def test_status_and_documents_come_from_the_live_manifest(tmp_path: Path, fake_embedder):
+    assert status(tmp_path / "index") is None
+    assert indexed_documents(tmp_path / "index") == ()
+    seeds = tmp_path / "seeds"
+    save_uploads(seeds, [Upload("a.txt", b"Turkey proposed a ground operation.\n\nRussia objected."),
+                         Upload("b.md", b"Paris weather is mild.")])
+    build_index(seeds, tmp_path / "index", fake_embedder)
+    st = status(tmp_path / "index")
+    docs = indexed_documents(tmp_path / "index")
+    assert (st.model, st.documents, st.generation) == ("fake-bow", 2, 1)
+    assert [d.source for d in docs] == ["a.txt", "b.md"]
+    assert st.chunks == sum(d.chunks for d in docs) >= 2
+    assert st.built_at == docs[0].added
+    again = save_uploads(seeds, [Upload("copy.md", b"Paris weather is mild.")], known_contents(tmp_path / "index"))
+    assert again.saved == () and again.rejected[0].reason == "same content as b.md"
