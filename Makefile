@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian's English–Arabic FreeDict dictionary (GPL-2+, read at run time, not part of qa): evidence
-# that an English question's words are in Arabic passages (qa/translation.py). Unpacked into
+# that an English question's words are in Arabic passages (qa/search/translation.py). Unpacked into
 # the venv by `apt-get download`, so no root is needed; without apt, qa runs without it.
 DICTIONARY := $(VENV)/share/dictd/freedict-eng-ara.index
 dictionary: $(DICTIONARY)

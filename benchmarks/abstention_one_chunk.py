@@ -23,7 +23,7 @@ from pathlib import Path
 from common import ROOT, xquad
 
 sys.path.insert(0, str(ROOT))
-from qa import answering  # noqa: E402
+from qa.answers import answering  # noqa: E402
 from qa.api import embedder_for  # noqa: E402
 from qa.store.build import build_index  # noqa: E402
 from qa.config import load_settings  # noqa: E402

@@ -67,7 +67,7 @@ def _parts(idx, retriever, question: str) -> dict[str, float]:
 
 
 def measure_size(index_dir, questions: dict[str, list[str]], pieces: int) -> dict:
-    from qa import answering
+    from qa.answers import answering
     from qa.search.fusion import Retriever
 
     embedder = new_embedder()

@@ -37,7 +37,7 @@ def _rss_mb() -> float:
 
 def child(index_dir: str, questions: int) -> None:
     stages = {"python + imports": 0.0}
-    from qa import answering
+    from qa.answers import answering
     from qa.search.fusion import Retriever
 
     stages["python + imports"] = _rss_mb()

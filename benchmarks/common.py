@@ -59,12 +59,37 @@ def cache_dir() -> Path:
     return load_settings().cache_dir
 
 
+def cpu_line() -> str:
+    """The CPU every figure of a run belongs to: model, kind, the flags that decide precision, and the choice."""
+    import torch
+
+    from qa.config import load_settings
+    from qa.model.precision import choose, read_cpu
+
+    settings = load_settings()
+    cpu = read_cpu(isa_cap=settings.isa_cap)
+    shown = sorted(f for f in cpu.flags if f in {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16",
+                                                  "amx_int8", "avx_vnni"})
+    cap = f", ONEDNN_MAX_CPU_ISA={cpu.isa_cap}" if cpu.isa_cap else ""
+    aten = os.environ.get("ATEN_CPU_CAPABILITY")
+    chosen = choose(cpu, settings.precision)
+    return (f"# CPU {cpu.model} ({cpu.kind}; {' '.join(shown) or 'no vector flags'}{cap}"
+            f"{', ATEN_CPU_CAPABILITY=' + aten if aten else ''}; torch {torch.__version__} "
+            f"{torch.backends.cpu.get_cpu_capability()}), {os.cpu_count()} CPUs; documents in "
+            f"{'bf16' if chosen.bf16 else 'fp32'} ({chosen.reason})")
+
+
 def new_embedder():
     """A fresh embedder (own query cache), not the process-wide shared one."""
     from qa.config import DEFAULT_MODEL
     from qa.model.embedding import Embedder
 
-    return Embedder(DEFAULT_MODEL, cache_dir()).warm_up()
+    from qa.config import load_settings
+    from qa.model.precision import read_cpu
+
+    settings = load_settings()
+    return Embedder(DEFAULT_MODEL, cache_dir(), precision=settings.precision, cpu=read_cpu(isa_cap=settings.isa_cap),
+                    device=settings.device).warm_up()
 
 
 def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:

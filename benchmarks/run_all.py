@@ -29,6 +29,7 @@ SCRIPTS = {
     "memory": "bench_memory.py",
     "startup": "bench_startup.py",
     "faiss": "bench_faiss.py",
+    "precision": "bench_precision.py",
 }
 
 
@@ -61,7 +62,11 @@ def main() -> int:
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
+    sys.path.insert(0, str(HERE))
+    from common import cpu_line
+
     print(f"# qa benchmarks, started {started}, {os.cpu_count()} CPUs")
+    print(cpu_line())
     print("\n".join(lines))
     if failed:
         print(f"# failed: {', '.join(failed)}")

@@ -29,7 +29,7 @@ def _settings(**overrides: object) -> Settings:
 
 
 def embedder_for(settings: Settings) -> Embedder:
-    return get_embedder(settings.model, settings.cache_dir, settings.precision)
+    return get_embedder(settings.model, settings.cache_dir, settings.precision, settings.isa_cap, settings.device)
 
 
 def retriever_for(settings: Settings) -> Retriever:

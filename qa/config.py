@@ -54,7 +54,9 @@ class Settings:
     port: int = 7860
     auth: tuple[str, str] | None = None
     k: int = 5
-    precision: str = "auto"  # documents: "auto" = bf16 weights where the CPU has bf16 units; "fp32": always fp32
+    precision: str = "auto"  # documents: "auto" = bf16 where the CPU computes it natively (model/precision.py)
+    isa_cap: str = ""  # ONEDNN_MAX_CPU_ISA: a cap below bf16 makes "auto" choose fp32
+    device: str = "auto"  # documents: "auto" = a CUDA GPU when torch sees one, else the CPU
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """A copy with the non-None overrides applied (per-call arguments)."""
@@ -87,10 +89,19 @@ def load_settings() -> Settings:
         auth=auth,
         k=_int("QA_K", 5, 1, 50),
         precision=_choice("QA_PRECISION", "auto", PRECISIONS),
+        isa_cap=(os.environ.get("ONEDNN_MAX_CPU_ISA") or "").strip(),
+        device=_device(os.environ.get("QA_DEVICE") or "auto"),
     )
 
 
-PRECISIONS = ("auto", "fp32")
+PRECISIONS = ("auto", "fp32", "bf16")
+
+
+def _device(raw: str) -> str:
+    value = raw.strip().lower()
+    if value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit()):
+        return value
+    raise InvalidArgument(f"QA_DEVICE={raw!r} must be auto, cpu, cuda or cuda:N")
 
 
 def dictionary_dirs() -> list[Path]:

@@ -15,7 +15,7 @@ import numpy as np
 # numpy parses every .npy header with ast.literal_eval, and CPython 3.11's ast
 # constructor is not thread-safe (python/cpython#106905): a query thread loading a
 # new generation while a build loaded the previous one failed with "SystemError: AST
-# constructor recursion depth mismatch" (1 in 4 runs of tests/test_concurrency.py).
+# constructor recursion depth mismatch" (1 in 4 runs of tests/store/test_concurrency.py).
 # Every .npy header qa reads is parsed under this lock.
 NPY_HEADER_LOCK = threading.Lock()
 

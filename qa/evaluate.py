@@ -4,7 +4,7 @@ Each article becomes one document in a temporary seeds folder, indexed with
 the normal build. Every question is answered twice: against the full index
 (answerable) and with its own article hidden (unanswerable, the
 "index without its own article" protocol of ../shared/eval/README.md). A
-passage or quote is correct when, after `lexical.normalize`, it contains a
+passage or quote is correct when, after `text.terms.normalize`, it contains a
 gold answer of the contexts file. This module computes and returns figures;
 printing is the CLI's job.
 """

@@ -84,14 +84,14 @@ def fake_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize("name", QUESTIONS)
 def test_api_answers_any_question(fake_index: Path, name: str) -> None:
     texts = texts_of(fake_index.parent / "seeds")
-    assert_well_formed(qa.answers(QUESTIONS[name], index_dir=fake_index), texts)
+    assert_well_formed(qa.answer(QUESTIONS[name], index_dir=fake_index), texts)
     passages = qa.retrieve(QUESTIONS[name], k=3, index_dir=fake_index)
     assert 0 < len(passages) <= 3 and all(texts[p.source][p.start:p.end] == p.text for p in passages)
 
 
 @pytest.mark.parametrize("name", EMPTY)
 def test_api_refuses_empty_questions_with_a_named_error(fake_index: Path, name: str) -> None:
-    for call in (qa.answers, qa.retrieve):
+    for call in (qa.answer, qa.retrieve):
         with pytest.raises(qa.InvalidArgument, match="question is empty"):
             call(EMPTY[name], index_dir=fake_index)
 
@@ -107,7 +107,7 @@ def test_api_refuses_empty_questions_with_a_named_error(fake_index: Path, name: 
 def test_api_refuses_invalid_arguments_naming_the_value(fake_index: Path, kwargs: dict, named: str) -> None:
     call = {"question": "Who proposed a ground operation?", "index_dir": fake_index, **kwargs}
     with pytest.raises(qa.InvalidArgument, match=named.replace("?", r"\?")):
-        qa.answers(**call)
+        qa.answer(**call)
     if "history" not in kwargs:
         with pytest.raises(qa.InvalidArgument, match=named.replace("?", r"\?")):
             qa.retrieve(**call)
@@ -116,7 +116,7 @@ def test_api_refuses_invalid_arguments_naming_the_value(fake_index: Path, kwargs
 @pytest.mark.parametrize("history", [[], [5], [None], [{"role": "user"}], [{"role": "user", "content": 7}],
                                      [{"role": "user", "content": "x" * 100_000}], ({"content": "who"},)])
 def test_api_tolerates_odd_history_entries(fake_index: Path, history: list) -> None:
-    ans = qa.answers("and when?", history=history, index_dir=fake_index)
+    ans = qa.answer("and when?", history=history, index_dir=fake_index)
     assert_well_formed(ans, texts_of(fake_index.parent / "seeds"))
 
 
@@ -159,7 +159,7 @@ def test_cli_question_starting_with_a_dash(fake_index: Path, capsys: pytest.Capt
 @pytest.mark.slow
 @pytest.mark.parametrize("name", QUESTIONS)
 def test_real_model_answers_any_question(seed_index: Path, name: str) -> None:
-    ans = qa.answers(QUESTIONS[name], index_dir=seed_index)
+    ans = qa.answer(QUESTIONS[name], index_dir=seed_index)
     assert_well_formed(ans, texts_of(seed_index.parent / "seeds"))
     assert ans.language in ("ar", "en")
     if name in NOT_ANSWERABLE:

@@ -1,6 +1,6 @@
 """Background sentences: text that answers nothing, embedded once per model and cached beside it.
 
-A question's best sentence is compared with them (`answer.evidence`), which
+A question's best sentence is compared with them (`answers.evidence`), which
 gives a corpus-independent scale. This module caches vectors; it does not
 compare anything.
 """

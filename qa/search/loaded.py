@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from ..errors import IndexIncompatible
 from ..model.embedding import QueryVectors
 from ..store import index as store
-from .lexical import LexicalIndex
+from ..store.bm25 import LexicalIndex
 
 
 class LoadedIndex:
@@ -28,10 +28,11 @@ class LoadedIndex:
         self.chunk_search = _faiss(stored.chunk_vectors, stored.manifest.dimension)
         # FAISS's own copy doubles as the chunk vectors: no second one in memory.
         self.chunk_vectors = _stored_vectors(self.chunk_search, len(stored.chunks), stored.manifest.dimension)
-        self.lexical = LexicalIndex(stored.chunk_terms)
-        self.names = LexicalIndex(stored.chunk_keys)
+        self.lexical = stored.lexical or LexicalIndex(stored.chunk_terms)
+        self.names = stored.names or LexicalIndex(stored.chunk_keys)
         # Terms and keys were only needed for BM25; the array copy of the vectors only for FAISS.
-        self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors, chunk_terms=(), chunk_keys=())
+        self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors, chunk_terms=(), chunk_keys=(),
+                                          lexical=None, names=None)
         self.unit_vectors = stored.unit_vectors
         spans = stored.unit_spans
         self.unit_chunk, self.unit_start, self.unit_end = (np.ascontiguousarray(spans[:, i]) for i in range(3))

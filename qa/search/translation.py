@@ -6,7 +6,7 @@ rare words in the best passage?) was missing for it: abstention had only
 similarities to go on. Looking each English content word up in a dictionary
 gives the Arabic words to look for ("tower" → "البرج" → the term "برج"):
 evidence for "not in these documents", words for picking the quote, and a
-BM25 signal in ranking (`retrieval.py`; each measured in docs/quality.md).
+BM25 signal in ranking (`fusion.py`; each measured in docs/quality.md).
 
 The dictionary is Debian's `dict-freedict-eng-ara` (FreeDict/Arabeyes, GPL-2+,
 87k headwords, one translation each), read at run time, never copied into
@@ -54,7 +54,7 @@ def english_words(question: str) -> list[str]:
 
 
 class Dictionary:
-    """Headword → Arabic index terms (`lexical.terms` of the translation)."""
+    """Headword → Arabic index terms (`text.terms.terms` of the translation)."""
 
     def __init__(self, index_file: Path, data_file: Path) -> None:
         self._entries: dict[str, tuple[int, int]] = {}

@@ -10,6 +10,7 @@ Layout of `index/`:
     gen-<n>/unit_sparse.*.npy    sentence latent terms, L2-normalized rows
     gen-<n>/chunk_sparse.*.npy   chunk latent terms (max over its sentences), L2-normalized rows
                                  (CSR as shape, indptr, indices, data; no columns without a sparse head)
+    gen-<n>/bm25_terms/, bm25_keys/   BM25 over the chunks' terms and name keys (bm25s's files, `bm25.py`)
 
 A build writes a complete new generation, fsyncs it, then swaps CURRENT; a
 crash at any point leaves the previous generation live. FAISS indexes are
@@ -32,6 +33,7 @@ import scipy.sparse as sp
 
 from ..diskfile import DiskArray, load_npy
 from ..errors import IndexIncompatible, IndexNotFound
+from .bm25 import LexicalIndex
 from .generations import build_lock, collect_garbage, current_generation, next_generation
 from .ondisk import (ChunkTable, DiskSparse, chunk_table, fsync_dir, fsync_write, load_sparse, npy_bytes,
                      save_sparse)
@@ -44,6 +46,7 @@ __all__ = ["FORMAT_VERSION", "REBUILD_HINT", "ChunkRecord", "ChunkTable", "DiskA
 FORMAT_VERSION = 4  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored; 4: name keys
 REBUILD_HINT = "rebuild it with `qa build` (or `make run`)"
 LOAD_ATTEMPTS = 5
+BM25_TERMS, BM25_KEYS = "bm25_terms", "bm25_keys"  # optional: generations written before them are indexed at load
 
 
 def sentence_runs(unit_chunks: np.ndarray, n_chunks: int) -> np.ndarray:
@@ -55,9 +58,9 @@ def load(index_dir: Path, model: str | None = None, on_disk: bool = False) -> St
     """Load the live generation; refuse one built by another model or format.
 
     `on_disk=True` (for serving) leaves sentence vectors and latent terms in their
-    files (see `DiskArray`), builds no UnitRecords and moves chunk terms and keys
-    to `chunk_terms` / `chunk_keys`, so that they can be dropped once the BM25
-    indexes are built.
+    files (see `DiskArray`), builds no UnitRecords and loads the BM25 indexes the
+    build saved (`lexical`, `names`); a generation without them gets the chunk
+    terms and keys in `chunk_terms` / `chunk_keys` instead, to index at load.
     """
     index_dir = Path(index_dir)
     for _ in range(LOAD_ATTEMPTS):
@@ -86,8 +89,14 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: boo
         raise IndexIncompatible(
             f"index in {index_dir} was built with model {manifest.model!r}, not {model!r}: {REBUILD_HINT}")
     try:
+        lexical = names = None
         if on_disk:
-            chunks, chunk_terms, chunk_keys = chunk_table(gen / "chunks.jsonl")
+            saved = (gen / BM25_TERMS / "size.txt").exists() and (gen / BM25_KEYS / "size.txt").exists()
+            chunks, chunk_terms, chunk_keys = chunk_table(gen / "chunks.jsonl", with_terms=not saved)
+            if saved:
+                lexical, names = LexicalIndex.load(gen / BM25_TERMS), LexicalIndex.load(gen / BM25_KEYS)
+                if lexical.size != len(chunks) or names.size != len(chunks):
+                    raise ValueError("the BM25 indexes do not match the chunks")
         else:
             chunks = tuple(ChunkRecord(**{**r, "terms": tuple(r["terms"]), "keys": tuple(r["keys"])})
                            for r in _read_jsonl(gen / "chunks.jsonl"))
@@ -113,7 +122,7 @@ def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: boo
             or chunk_sparse.shape[0] != len(chunks)):
         raise IndexIncompatible(f"index in {gen} is inconsistent (rows differ from records): {REBUILD_HINT}")
     return StoredIndex(gen, manifest, chunks, units, chunk_vectors, unit_vectors, unit_sparse, chunk_sparse,
-                       spans, chunk_terms if on_disk else (), chunk_keys if on_disk else ())
+                       spans, chunk_terms if on_disk else (), chunk_keys if on_disk else (), lexical, names)
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
@@ -148,6 +157,8 @@ def save(index_dir: Path, manifest: Manifest, chunks: tuple[ChunkRecord, ...], u
     if chunk_sparse is None:
         chunk_sparse = sp.csr_matrix((len(chunks), 0), dtype=np.float32)
     save_sparse(tmp / "chunk_sparse", sp.csr_matrix(chunk_sparse))
+    LexicalIndex([c.terms for c in chunks]).save(tmp / BM25_TERMS)
+    LexicalIndex([c.keys for c in chunks]).save(tmp / BM25_KEYS)
     # The manifest goes last: a generation without one is never pointed to.
     fsync_write(tmp / "manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
     fsync_dir(tmp)

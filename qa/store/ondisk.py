@@ -59,8 +59,8 @@ class ChunkTable(ReadOnlyFile, Sequence[ChunkRecord]):
 Lists = tuple[tuple[str, ...], ...]
 
 
-def chunk_table(path: Path) -> tuple[ChunkTable, Lists, Lists]:
-    """Scan chunks.jsonl once: line offsets, sources, terms and keys (interned: they repeat across chunks)."""
+def chunk_table(path: Path, with_terms: bool = True) -> tuple[ChunkTable, Lists, Lists]:
+    """Scan chunks.jsonl once: line offsets, sources, and (`with_terms`) terms and keys, interned: they repeat."""
     offsets, source_ids, terms, keys = [], [], [], []
     sources: dict[str, int] = {}
     position = 0
@@ -72,8 +72,9 @@ def chunk_table(path: Path) -> tuple[ChunkTable, Lists, Lists]:
             offsets.append((position - len(line), position))
             record = json.loads(line)
             source_ids.append(sources.setdefault(record["source"], len(sources)))
-            terms.append(tuple(map(sys.intern, record["terms"])))
-            keys.append(tuple(map(sys.intern, record["keys"])))
+            if with_terms:
+                terms.append(tuple(map(sys.intern, record["terms"])))
+                keys.append(tuple(map(sys.intern, record["keys"])))
     table = ChunkTable(path, np.asarray(offsets, dtype=np.int64).reshape(-1, 2), np.asarray(source_ids, dtype=np.int32),
                        tuple(sources))
     return table, tuple(terms), tuple(keys)

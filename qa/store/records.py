@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 if TYPE_CHECKING:
     from ..diskfile import DiskArray
+    from .bm25 import LexicalIndex
     from .ondisk import ChunkTable, DiskSparse
 
 
@@ -71,7 +72,7 @@ class Manifest:
 class StoredIndex:
     path: Path
     manifest: Manifest
-    chunks: "tuple[ChunkRecord, ...] | ChunkTable"  # with on_disk, terms and keys are in `chunk_terms`/`chunk_keys`
+    chunks: "tuple[ChunkRecord, ...] | ChunkTable"  # with on_disk: terms and keys in the BM25 indexes or below
     units: tuple[UnitRecord, ...]  # empty with on_disk: `unit_spans` says the same
     chunk_vectors: "np.ndarray | DiskArray"
     unit_vectors: "np.ndarray | DiskArray"
@@ -80,3 +81,6 @@ class StoredIndex:
     unit_spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))  # (chunk, start, end)
     chunk_terms: tuple[tuple[str, ...], ...] = ()
     chunk_keys: tuple[tuple[str, ...], ...] = ()
+    # With on_disk, the BM25 indexes the build saved (None for a generation written without them).
+    lexical: "LexicalIndex | None" = None
+    names: "LexicalIndex | None" = None

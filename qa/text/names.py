@@ -14,8 +14,8 @@ and conjunction prefixes, without stemming: suffix stripping would cut names);
 questions for every capitalized Latin word except the first, which is nearly
 always a question word. Keys shorter than three classes ("rs" would be both
 Russia and رئيس, president) are dropped. Keys carry a "~" prefix, which no
-`lexical.terms` token can have, so a set of words and keys (as quotes are
-picked) never confuses the two. This module only makes keys; `retrieval.py`
+`terms.terms` token can have, so a set of words and keys (as quotes are
+picked) never confuses the two. This module only makes keys; `search/fusion.py`
 scores them with BM25.
 
 >>> question_keys("Who did Erdogan meet in Ankara?")
@@ -34,7 +34,7 @@ from .terms import normalize
 KEY_PREFIX = "~"
 MIN_KEY_LENGTH = 3
 
-# Arabic letters after `lexical.normalize` (alef forms, ta marbuta, ya unified), plus
+# Arabic letters after `terms.normalize` (alef forms, ta marbuta, ya unified), plus
 # the Persian/Urdu letters used for foreign names. "" = dropped (vowels and weak letters).
 _ARABIC_CLASSES = {
     "ب": "b", "پ": "b", "ت": "t", "ث": "t", "ط": "t", "ج": "g", "چ": "g", "غ": "g", "گ": "g",
@@ -99,7 +99,7 @@ def document_keys(text: str) -> list[str]:
 def question_keys(question: str, vocabulary: Collection[str] = frozenset()) -> list[str]:
     """Keys of the question's capitalized Latin words, the first word excepted.
 
-    Words already in `vocabulary` (the corpus's `lexical.terms`) are left to the
+    Words already in `vocabulary` (the corpus's `terms.terms`) are left to the
     lexical signals: in documents that spell them in Latin letters too, keys would
     only count them twice.
     """

@@ -3,7 +3,7 @@
 `normalize` is used for documents, queries and answer matching alike, so that
 "أحمد"/"احمد", "مدرسة"/"مدرسه", "٢٠١٦"/"2016" and "Turkey"/"turkey" meet.
 `terms` adds light Arabic affix stripping (measured in docs/quality.md).
-This module only analyses text; BM25 over the terms is `search/lexical.py`.
+This module only analyses text; BM25 over the terms is `store/bm25.py`.
 
 >>> normalize("أَعلنت الوزارةُ ٢٠١٦")
 'اعلنت الوزاره 2016'

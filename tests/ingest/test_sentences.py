@@ -1,4 +1,4 @@
-"""Tests for qa.sentences: boundaries, news-text quirks, offsets, long sentences."""
+"""Tests for qa.ingest.sentences: boundaries, news-text quirks, offsets, long sentences."""
 from __future__ import annotations
 
 import doctest

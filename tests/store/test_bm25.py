@@ -1,7 +1,7 @@
 """BM25 and the word statistics over stored term lists."""
 import numpy as np
 
-from qa.search.lexical import LexicalIndex
+from qa.store.bm25 import LexicalIndex
 from qa.text.terms import terms
 
 

@@ -1,18 +1,25 @@
-"""BM25 (bm25s) over the stored term lists of the chunks, and the word statistics behind it.
+"""BM25 (bm25s) over the chunks' term lists, with the word statistics behind it; saved with each generation.
 
-Terms come from `qa.text.terms` at build time; this module scores and counts
-them. It does not fuse scores with the dense side; `fusion.py` does.
+Terms and name keys come from `qa.text` at build time. The build saves both
+indexes beside the generation's other files (bm25s's own plain-file format),
+so a server loads them instead of re-indexing every chunk's terms at start-up
+and at every swap. This module scores and counts terms; fusing them with the
+dense side is `search/fusion.py`'s job.
 """
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Collection, Sequence
+from pathlib import Path
 
 import numpy as np
 
+from ..diskfile import NPY_HEADER_LOCK
+
 
 class LexicalIndex:
-    """BM25 over pre-computed term lists; rebuilt from stored terms in well under a second per 10k chunks."""
+    """BM25 over pre-computed term lists (or as saved by `save`)."""
 
     def __init__(self, term_lists: Sequence[Sequence[str]]) -> None:
         import bm25s
@@ -28,6 +35,38 @@ class LexicalIndex:
             # bm25s needs at least one token per document to build its matrix. The term
             # sequences are passed as they are: a copy would double them in memory.
             self._bm25.index([ts if len(ts) else ("",) for ts in term_lists], show_progress=False)
+
+    def save(self, folder: Path) -> None:
+        """bm25s's files in `folder`, synced to disk (the generation is swapped in only after)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.size:
+            self._bm25.save(str(folder), show_progress=False)
+        (folder / "size.txt").write_text(str(self.size), encoding="utf-8")  # written last: the folder is complete
+        for path in sorted(folder.iterdir()):
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        """An index written by `save`; ValueError/OSError when the folder is incomplete or damaged."""
+        import bm25s
+
+        size = int((folder / "size.txt").read_text(encoding="utf-8"))
+        index = cls([])
+        if size:
+            with NPY_HEADER_LOCK:  # np.load parses headers with ast, which is not thread-safe (diskfile)
+                index._bm25 = bm25s.BM25.load(str(folder), mmap=False, show_progress=False, verbosity=0)
+            indptr = np.asarray(index._bm25.scores["indptr"])
+            if int(index._bm25.scores["num_docs"]) != size or len(indptr) - 1 > len(index._bm25.vocab_dict):
+                raise ValueError(f"{folder.name} does not match its size")
+            counts = np.diff(indptr)
+            # A term's document frequency is its column's entry count: BM25 scores every occurrence above 0.
+            # bm25s may list a term without a column (its placeholder ""): it occurs nowhere.
+            index.document_frequency = {t: int(counts[i]) for t, i in index._bm25.vocab_dict.items()
+                                        if t and i < len(counts) and counts[i] > 0}
+            index.vocabulary = frozenset(index.document_frequency)
+        index.size = size
+        return index
 
     def present(self, query_terms: Sequence[str], rows: np.ndarray | None = None) -> frozenset[str]:
         """The query's terms that occur in the corpus, or only in chunks `rows`.
