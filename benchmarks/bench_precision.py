@@ -12,6 +12,10 @@ It times, in one process, alternating the two precisions, medians of `--repeat`:
     weights against fp32 weights (`Embedder.encode_passages`);
 and prints which one wins next to what `QA_PRECISION=auto` chose for this CPU
 (`qa/model/precision.py`): the choice is right when auto picked the winner.
+It also measures the CPU's GEMM rate on the model's own shape (a batch of 8 x
+320 tokens by the 384 x 1,536 feed-forward weights) in both precisions, the
+yardstick for indexing throughput: the model costs about 48 MFLOP per token at
+320 tokens (2 x 21.2M weights in its layers, plus attention).
 """
 from __future__ import annotations
 
@@ -53,6 +57,12 @@ def main() -> None:
     states16, weights16 = states.bfloat16(), weights.bfloat16()
     head = {"fp32": _median_ms(lambda: states @ weights, args.repeat),
             "bf16": _median_ms(lambda: states16 @ weights16, args.repeat)}
+    tokens16, ffn16 = torch.randn(8 * 320, 384, generator=generator), torch.randn(384, 1536, generator=generator)
+    flop = 2 * 8 * 320 * 384 * 1536
+    for name, (a, b) in (("fp32", (tokens16, ffn16)), ("bf16", (tokens16.bfloat16(), ffn16.bfloat16()))):
+        ms = _median_ms(lambda: a @ b, args.repeat)
+        summary(f"precision: GEMM rate {name}: {flop / ms / 1e6:.0f} GFLOP/s (2560x384 @ 384x1536, {ms:.2f} ms); "
+                f"at ~48 MFLOP per token that is {flop / ms / 1e6 * 1e3 / 48:.0f} tokens/s at most")
     texts = xquad_paragraphs("ar", 8)
     # Same CPU facts, precision forced: the only difference between the two embedders.
     forced = {name: Embedder(DEFAULT_MODEL, cache_dir(), precision=name, cpu=CpuInfo(cpu.model, cpu.flags),

@@ -30,6 +30,7 @@ SCRIPTS = {
     "startup": "bench_startup.py",
     "faiss": "bench_faiss.py",
     "precision": "bench_precision.py",
+    "load": "bench_load.py",
 }
 
 

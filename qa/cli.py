@@ -104,7 +104,9 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
     settings = load_settings().with_overrides(model=args.model)
     embedder = embedder_for(settings).warm_up()
     embedder.background()  # cached beside the model, so a server's first answer does not embed them
-    print(f"model {settings.model} ready (dimension {embedder.dimension})")
+    where = "documents on the GPU" if embedder.device != "cpu" else (
+        f"documents in {'bf16' if embedder.bf16 else 'fp32'} ({embedder.precision.reason})")
+    print(f"model {settings.model} ready (dimension {embedder.dimension}; {where})")
     return 0
 
 

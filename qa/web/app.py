@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from .. import api  # noqa: E402
-from ..config import Settings, load_settings  # noqa: E402
+from ..config import Settings, check_serving, load_settings  # noqa: E402
 from ..errors import IndexNotFound, QAError  # noqa: E402
 from . import library  # noqa: E402
 from .chatformat import (answer_messages, change_summary, document_rows, error_message, para,  # noqa: E402
@@ -214,6 +214,7 @@ def _warm_up(settings: Settings) -> None:
 
 def main(host: str | None = None, port: int | None = None) -> None:
     settings = load_settings().with_overrides(host=host, port=port)
+    check_serving(settings)
     # Model and index load while Gradio starts (they take about as long); a
     # question asked before they are ready waits for them inside the library.
     threading.Thread(target=_warm_up, args=(settings,), daemon=True, name="qa-warm-up").start()

