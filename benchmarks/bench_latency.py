@@ -29,7 +29,7 @@ import time
 
 import numpy as np
 
-from common import load_average, log, new_embedder, percentile, summary, xquad_questions
+from common import cpu_line, load_average, log, new_embedder, percentile, summary, xquad_questions
 from synthetic import base_index, tiled_index, work_dir
 
 TARGETS = {10_000: (25.0, 60.0), 100_000: (40.0, None)}  # p50, p95 ms (issue 6)
@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0,
                         help="torch and FAISS threads (default: leave the library's defaults alone)")
     args = parser.parse_args()
+    summary(cpu_line())
     if args.threads:
         import faiss
         import torch

@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import load_average, log, summary, xquad_questions
+from common import cpu_line, load_average, log, summary, xquad_questions
 from synthetic import base_index, tiled_index, work_dir
 
 TARGET_MB = 1536  # issue 6: peak RSS ≤ 1.5 GB at 100k chunks
@@ -73,6 +73,7 @@ def main() -> None:
     if args.child:
         child(args.child, args.questions)
         return
+    summary(cpu_line())
     work = work_dir()
     base = base_index(work)
     results = {}

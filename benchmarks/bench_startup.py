@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, cache_dir, load_average, log, summary
+from common import cpu_line, ROOT, cache_dir, load_average, log, summary
 
 TARGET_FIRST_ANSWER_S = 8.0  # issue 6
 QUESTION = "Who proposed a ground operation?"
@@ -101,6 +101,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="starts of `python app.py` (others: once)")
     parser.add_argument("--no-make", action="store_true", help="skip `make run`")
     args = parser.parse_args()
+    summary(cpu_line())
     import gradio_client  # noqa: F401  (imported before any clock starts)
 
     with tempfile.TemporaryDirectory(prefix="qa-bench-startup-") as tmp_name:

@@ -46,6 +46,7 @@ class SparseHead:
         # a transposed view of the fp32 rows elsewhere, where bf16 is emulated (precision.py).
         self._w = rows.T.contiguous().to(torch.bfloat16) if bf16 else rows.T
         self._b = torch.from_numpy(bias)
+        self._b16 = self._b.to(torch.bfloat16)  # the shortlist's bias, added inside the bf16 product
 
     def encode(self, token_states: list[torch.Tensor]) -> sp.csr_matrix:
         """One sparse row per text (raw pooled activations), from its content-token states [L, dim].
@@ -83,11 +84,13 @@ class SparseHead:
         k = min(self.k, self.features)
         padded = torch.nn.functional.pad(states, (0, 0, 0, -len(states) % ROW_BUCKET))
         if not self.bf16:
-            exact = (padded @ self._w)[:len(states)] + self._b
+            exact = torch.addmm(self._b, padded, self._w)[:len(states)]
             top_v, top_i = torch.relu(exact).topk(k, dim=1)
             return top_v, top_i
         padded = padded.to(torch.bfloat16)
-        approx = (padded @ self._w)[:len(states)].float() + self._b
+        # Shortlisting needs the order, not the values: the bias is fused into the bf16 product and
+        # the 16k-wide rows stay bf16 (casting them to fp32 cost twice the product itself).
+        approx = torch.addmm(self._b16, padded, self._w)[:len(states)]
         short = approx.topk(min(SHORTLIST * k, self.features), dim=1).indices  # [L, s]
         exact = torch.einsum("ld,lsd->ls", states, self._rows[short]) + self._b[short]
         top_v, pos = torch.relu(exact).topk(k, dim=1)
