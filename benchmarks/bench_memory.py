@@ -43,12 +43,15 @@ def child(index_dir: str, questions: int) -> None:
     stages["python + imports"] = _rss_mb()
     from common import cache_dir
 
-    from qa.config import DEFAULT_MODEL
+    from qa.config import DEFAULT_MODEL, load_settings
     from qa.model.embedding import Embedder
+    from qa.model.precision import read_cpu
 
     # What a server loads: the question encoder (the first question loads it); the
     # document model is loaded only when documents are added.
-    embedder = Embedder(DEFAULT_MODEL, cache_dir())
+    settings = load_settings()
+    embedder = Embedder(DEFAULT_MODEL, cache_dir(), precision=settings.precision,
+                        cpu=read_cpu(isa_cap=settings.isa_cap), device=settings.device)
     embedder.encode_query("warm up")
     stages["+ model"] = _rss_mb()
     retriever = Retriever(embedder, Path(index_dir))

@@ -69,7 +69,7 @@ def tiled_index(work: Path, base: Path, n_chunks: int, seed: int = 0) -> Path:
     """An index of exactly `n_chunks` chunks tiled from `base` (built once per work folder)."""
     from qa.store import index as store
 
-    out = work / f"tiled-{n_chunks}-format{store.FORMAT_VERSION}"
+    out = work / f"tiled-{n_chunks}-format{store.FORMAT_VERSION}-bm25"  # with the saved BM25 indexes
     if (out / "CURRENT").exists():
         return out
     src = store.load(base)

@@ -120,7 +120,7 @@ def is_loopback(host: str) -> bool:
 def check_serving(settings: Settings) -> None:
     """Refuse to serve the chat beyond this machine without a login (its add/remove events write to seeds/)."""
     if settings.auth is None and not settings.allow_open and not is_loopback(settings.host):
-        raise InvalidArgument(f"QA_HOST={settings.host} serves the chat to the network without a login: set "
+        raise InvalidArgument(f"host {settings.host} (QA_HOST or --host) serves the chat to the network without a login: set "
                               "QA_AUTH=user:password (or QA_ALLOW_OPEN=1 to allow it on purpose)")
 
 

@@ -38,4 +38,4 @@ def test_the_launcher_refuses_an_open_host_in_one_line(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 2, done
     lines = [line for line in done.stderr.splitlines() if line.strip() and "Warning" not in line]
-    assert lines == [lines[0]] and lines[0].startswith("qa: error: QA_HOST=0.0.0.0") and "QA_AUTH" in lines[0]
+    assert lines == [lines[0]] and lines[0].startswith("qa: error: host 0.0.0.0") and "QA_AUTH" in lines[0]

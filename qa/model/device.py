@@ -1,8 +1,9 @@
 """Where documents are embedded: a CUDA GPU when torch sees one (QA_DEVICE=auto), else the CPU.
 
 Resolves and validates the setting; moving tensors is the embedder's job.
-Questions always run on the CPU (ONNX Runtime): one short text gains nothing
-from a GPU round trip.
+The default model's questions always run on the CPU (ONNX Runtime): one short
+text gains nothing from a GPU round trip; other models' questions go where
+their documents go.
 """
 from __future__ import annotations
 

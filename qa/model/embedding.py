@@ -253,12 +253,19 @@ class Embedder:
         feats["input_ids"] = torch.cat([widen(prompted["input_ids"], pad), widen(raw["input_ids"], pad)])
         feats["attention_mask"] = torch.cat([widen(prompted["attention_mask"], 0), widen(raw["attention_mask"], 0)])
         with torch.inference_mode():
-            out = model(feats)
+            out = self._forward(model, feats)
         dense = self._pooled(out, feats["attention_mask"])[0].numpy()
         length = int(raw["attention_mask"].sum())
         # Normalized so that dot products with (normalized) sentence rows are cosines.
         sparse = normalize_rows(self._sparse.encode([out["token_embeddings"][1, 1:length - 1]]))
         return QueryVectors(np.ascontiguousarray(dense, dtype=np.float32), sparse)
+
+    def _forward(self, model: "SentenceTransformer", feats: dict) -> dict:
+        """The model on its device; inputs moved there, outputs back on the CPU."""
+        if self.device == "cpu":
+            return model(feats)
+        out = model({k: v.to(self.device) if isinstance(v, torch.Tensor) else v for k, v in feats.items()})
+        return {k: v.cpu() if isinstance(v, torch.Tensor) else v for k, v in out.items()}
 
     def _pooled(self, out: dict, mask: torch.Tensor) -> torch.Tensor:
         """Normalized sentence vectors: the model's own, or (bf16 weights) its mean pooling redone in fp32."""
@@ -280,14 +287,10 @@ class Embedder:
         for at in range(0, len(order), self.batch_size):
             batch = order[at:at + self.batch_size]
             feats = model.preprocess([texts[i] for i in batch], prompt=prefix or None)
-            if self.device != "cpu":
-                feats = {key: value.to(self.device) if isinstance(value, torch.Tensor) else value
-                         for key, value in feats.items()}
             with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
-                out = model(feats)
-            out = {key: value.cpu() if isinstance(value, torch.Tensor) else value for key, value in out.items()}
+                out = self._forward(model, feats)
             tokens = out["token_embeddings"]
-            mask = feats["attention_mask"].cpu()
+            mask = feats["attention_mask"]
             vecs = mean_pool(tokens.float(), mask) if pooled_raw else self._pooled(out, mask)
             dense[batch] = vecs.numpy()
             if sparse:

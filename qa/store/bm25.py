@@ -40,15 +40,27 @@ class LexicalIndex:
         """bm25s's files in `folder`, synced to disk (the generation is swapped in only after)."""
         folder.mkdir(parents=True, exist_ok=True)
         if self.size:
-            self._bm25.save(str(folder), show_progress=False)
+            self._bm25.save(str(folder))
         (folder / "size.txt").write_text(str(self.size), encoding="utf-8")  # written last: the folder is complete
         for path in sorted(folder.iterdir()):
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
+        fd = os.open(folder, os.O_RDONLY)  # the folder's entries too: it is a subfolder of the generation
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
         """An index written by `save`; ValueError/OSError when the folder is incomplete or damaged."""
+        try:
+            return cls._load(folder)
+        except (EOFError, AttributeError, TypeError, KeyError, IndexError) as exc:  # bm25s on damaged files
+            raise ValueError(f"{folder.name} is damaged ({type(exc).__name__}: {exc})") from exc
+
+    @classmethod
+    def _load(cls, folder: Path) -> "LexicalIndex":
         import bm25s
 
         size = int((folder / "size.txt").read_text(encoding="utf-8"))

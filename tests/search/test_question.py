@@ -18,8 +18,9 @@ def test_spaces_become_spaces_and_joiners_stay(raw, cleaned):
 
 
 def test_question_and_k_validation_names_the_bad_value():
-    with pytest.raises(InvalidArgument, match="empty"):
-        validate_question("  \n\t\u00a0\u200b ")
+    for empty in ("  \n\t\u00a0\u200b ", "\u200c", " \u200d \u200c "):  # joiners alone join nothing
+        with pytest.raises(InvalidArgument, match="empty"):
+            validate_question(empty)
     with pytest.raises(InvalidArgument, match="string"):
         validate_question(None)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="k=0"):

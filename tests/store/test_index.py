@@ -164,3 +164,13 @@ def test_a_generation_without_saved_bm25_is_indexed_at_load(tmp_path):
     shutil.copytree(gen / "bm25_keys", gen / "bm25_terms")
     with pytest.raises(IndexIncompatible, match="damaged"):
         store.load(tmp_path, on_disk=True)
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated"])
+def test_a_damaged_saved_bm25_file_is_reported_as_a_damaged_index(tmp_path, damage):
+    gen = store.save(tmp_path, _manifest(1), _bm25_chunks(), (), np.eye(4, dtype=np.float32),
+                     np.zeros((0, 4), np.float32))
+    data = gen / "bm25_terms" / "data.csc.index.npy"
+    data.write_bytes(b"" if damage == "empty" else data.read_bytes()[:20])
+    with pytest.raises(IndexIncompatible, match="damaged"):
+        store.load(tmp_path, on_disk=True)
