@@ -26,6 +26,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     report = build_index(seeds_dir=args.seeds, index_dir=args.index, model=args.model)
     for skip in report.skipped:
         print(f"warning: skipped {skip.source}: {skip.reason}", file=sys.stderr)
+    for note in report.warnings:
+        print(f"warning: indexed {note.source} with {note.reason}", file=sys.stderr)
     print(f"index {report.index_path}: {report.added} added, {report.updated} updated, "
           f"{report.removed} removed, {report.unchanged} unchanged; {report.chunks} chunks, "
           f"{report.embedded} texts embedded in {report.seconds:.1f} s")

@@ -186,3 +186,14 @@ def test_uploads_under_any_name_stay_plain_files_inside_seeds(tmp_path_factory, 
         except InvalidArgument:
             continue
         assert safe_name(cleaned) == cleaned  # a saved name is already safe
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ARABIC_LETTERS + [" ", " ", "،", "."]), min_size=8, max_size=300),
+       st.integers(0, 10_000), st.sampled_from([b"\xff", b"\xfe", b"\xc0", b"\x80", b"\xbf", b"\xe0"]))
+def test_utf8_plus_one_bad_byte_never_decodes_as_windows_1256(text: str, at: int, bad: bytes) -> None:
+    assume(sum(ch in ARABIC_LETTERS for ch in text) >= 8)  # a one-letter text with a bad byte is anyone's guess
+    data = text.encode()
+    at %= len(data) + 1
+    decoded, name = decode_bytes(data[:at] + bad + data[at:])
+    assert name.startswith("utf-8 (") and "\ufffd" in decoded

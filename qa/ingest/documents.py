@@ -2,7 +2,10 @@
 
 Job: find the `.txt` / `.md` files under a folder (recursively, in a fixed
 order), decode each one from its bytes (UTF-8 with or without BOM, UTF-16 with
-BOM, or Windows-1256 Arabic), and say why any other file was skipped.
+BOM, or Windows-1256 Arabic), and say why any other file was skipped. A file
+that is UTF-8 but for a few bad bytes (a truncated download, a mixed-encoding
+scrape) is read as UTF-8 with those bytes replaced by U+FFFD and a warning:
+Windows-1256 accepts every byte, and would turn its Arabic into mojibake.
 
 Left out on purpose: no newline or Unicode normalization (chunk offsets index
 into the text exactly as decoded), no printing or logging (the caller reports
@@ -10,6 +13,8 @@ into the text exactly as decoded), no printing or logging (the caller reports
 
 >>> decode_bytes("سلام".encode("cp1256"))
 ('سلام', 'cp1256')
+>>> decode_bytes("قالت الوزارة".encode() + b"\\xff")
+('قالت الوزارة\ufffd', 'utf-8 (1 invalid byte replaced)')
 """
 from __future__ import annotations
 
@@ -26,6 +31,10 @@ MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md"})
 UNDECODABLE = "not valid text in UTF-8, UTF-16 or Windows-1256"
 BINARY = "binary content"
+# Nearly UTF-8: at least NEARLY_UTF8_RATIO well-formed multi-byte characters per bad sequence.
+# Windows-1256 Arabic read as UTF-8 gives almost none (its letters are lead bytes followed by
+# other letters, not by continuation bytes): docs/reliability.md has the measurement.
+NEARLY_UTF8_RATIO = 2
 # Control characters that real text files do contain.
 _TEXT_CONTROLS = frozenset("\t\n\r\f")
 _BOMS = (
@@ -42,6 +51,11 @@ class Document:
     sha256: str  # of the raw bytes
     encoding: str
     size: int
+
+    @property
+    def warning(self) -> str:
+        """Why the text may not be exactly the file's ("" when it is)."""
+        return "invalid UTF-8 bytes replaced by U+FFFD" if "replaced" in self.encoding else ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,17 @@ def _plausible_cp1256(text: str) -> bool:
     return printable * 100 >= 95 * len(text)
 
 
+def _nearly_utf8(data: bytes) -> tuple[str, str] | None:
+    """(text with U+FFFD for the bad bytes, encoding note) when the bytes are UTF-8 but for a few; else None."""
+    text = data.decode("utf-8", errors="replace")
+    # Bad sequences: replacements beyond the U+FFFD characters the file may hold itself.
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    well_formed = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
+    if bad <= 0 or well_formed < NEARLY_UTF8_RATIO * bad:
+        return None
+    return text, f"utf-8 ({bad} invalid byte{'s' if bad > 1 else ''} replaced)"
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode file bytes to (text, encoding name); the BOM, if any, is dropped.
 
@@ -86,10 +111,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         try:
             text, name = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            # Windows-1256 maps all 256 byte values, so it never fails by itself.
-            text, name = data.decode("cp1256"), "cp1256"
-            if not _plausible_cp1256(text):
-                raise UnreadableDocument(UNDECODABLE) from None
+            nearly = _nearly_utf8(data)
+            if nearly is not None:
+                text, name = nearly
+            else:
+                # Windows-1256 maps all 256 byte values, so it never fails by itself.
+                text, name = data.decode("cp1256"), "cp1256"
+                if not _plausible_cp1256(text):
+                    raise UnreadableDocument(UNDECODABLE) from None
     if _looks_binary(text):
         raise UnreadableDocument(BINARY)
     return text, name

@@ -41,6 +41,7 @@ class BuildReport:
     embedded: int  # texts (chunks + sentences) that went through the model
     skipped: tuple[SkippedFile, ...] = ()
     index_path: str = ""
+    warnings: tuple[SkippedFile, ...] = ()  # indexed, but not exactly as in the file (Document.warning)
 
 
 @dataclass(frozen=True)
@@ -194,10 +195,11 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
                 added += old is None
                 updated += old is not None
         removed = len(set(prev_docs) - {d.source for d in docs})
+        warnings = tuple(SkippedFile(d.source, d.warning) for d in docs if d.warning)
         if prev is not None and not (added or updated or removed):
             # Nothing changed: keep the live generation instead of rewriting it.
             return BuildReport(0, 0, 0, unchanged, len(prev.chunks), time.perf_counter() - t0,
-                               0, tuple(skipped), str(prev.path))
+                               0, tuple(skipped), str(prev.path), warnings)
         parts, embedded = _embed_missing(parts, embedder, progress)
 
         chunks: list[store.ChunkRecord] = []
@@ -217,7 +219,7 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
             _stack_sparse([p.unit_sparse for p in parts if p.units], len(units)),
             _stack_sparse([p.chunk_sparse for p in parts if p.chunks], len(chunks)))
     return BuildReport(added, updated, removed, unchanged, len(chunks), time.perf_counter() - t0,
-                       embedded, tuple(skipped), str(path))
+                       embedded, tuple(skipped), str(path), warnings)
 
 
 def _stack(arrays: list[np.ndarray | None], dim: int) -> np.ndarray:

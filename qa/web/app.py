@@ -75,6 +75,7 @@ def rebuild(settings: Settings, progress: Callable[[float, str], None]) -> str:
                              progress=progress, allow_empty=True)
     api.retriever_for(settings).index()  # load it now, so no question waits for it
     skipped = "".join(f" Skipped {s.source}: {s.reason}." for s in report.skipped)
+    skipped += "".join(f" Indexed {w.source} with {w.reason}." for w in report.warnings)
     return (f"Index updated in {report.seconds:.1f} s: {report.added} added, {report.removed} removed, "
             f"{report.chunks} chunks.{skipped}")
 

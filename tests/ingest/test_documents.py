@@ -206,3 +206,18 @@ def test_real_seed_article_reads_as_utf8() -> None:
     assert article.encoding == "utf-8"
     assert "وكانت تركيا دعت الثلاثاء" in article.text
     assert skipped == []
+
+
+def test_utf8_with_a_stray_byte_is_read_as_utf8_not_as_windows_1256(tmp_path: Path) -> None:
+    """The issue's case: before, one bad byte sent the file to cp1256 and it was indexed as mojibake."""
+    data = "قالت الوزارة إن تركيا طرحت احتمال عملية برية".encode() + b"\xff"
+    text, name = decode_bytes(data)
+    assert name == "utf-8 (1 invalid byte replaced)" and text.startswith("قالت الوزارة") and text.endswith("\ufffd")
+    write(tmp_path / "a.txt", data)
+    (doc,), skipped = read_documents(tmp_path)
+    assert skipped == [] and doc.warning == "invalid UTF-8 bytes replaced by U+FFFD"
+    assert decode_bytes("قالت الوزارة".encode("cp1256")) == ("قالت الوزارة", "cp1256")  # real cp1256 is still read
+
+
+def test_a_replacement_character_in_valid_utf8_is_not_a_bad_byte() -> None:
+    assert decode_bytes("نص \ufffd سليم".encode()) == ("نص \ufffd سليم", "utf-8")
