@@ -7,13 +7,13 @@
 from .answers.answering import Answer
 from .api import answer, build_index, retrieve
 from .store.build import BuildReport
-from .errors import (BuildLocked, IndexIncompatible, IndexNotFound, InvalidArgument, ModelUnavailable,
+from .errors import (BuildLocked, IndexIncompatible, IndexNotFound, IndexWriteFailed, InvalidArgument, ModelUnavailable,
                      NoDocuments, QAError, SeedsNotFound, UnreadableDocument)
 from .search.results import Passage
 
 __all__ = [
     "Answer", "BuildReport", "Passage", "answer", "build_index", "retrieve",
     "QAError", "InvalidArgument", "SeedsNotFound", "NoDocuments", "UnreadableDocument",
-    "IndexNotFound", "IndexIncompatible", "ModelUnavailable", "BuildLocked",
+    "IndexNotFound", "IndexIncompatible", "IndexWriteFailed", "ModelUnavailable", "BuildLocked",
 ]
 __version__ = "0.1.0"

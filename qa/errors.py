@@ -40,3 +40,7 @@ class ModelUnavailable(QAError):
 
 class BuildLocked(QAError):
     """Another build holds the index lock."""
+
+
+class IndexWriteFailed(QAError):
+    """The operating system refused to write the index (a read-only or full disk, a path that is a file)."""

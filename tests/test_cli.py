@@ -66,3 +66,21 @@ def test_build_and_ask_json_end_to_end(tmp_path, cache_dir):
     data = json.loads(asked.stdout)
     assert data["found"] and data["passages"] and "تركي" in data["quote"]
     assert data["passages"][0]["source"] == "000_f9ca097250a4c633.txt"
+
+
+def test_an_index_path_that_is_a_file_is_one_line_not_a_traceback(tmp_path, capsys):
+    """OS errors from the index folder become IndexWriteFailed / IndexNotFound (before: tracebacks)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Turkey proposed a ground operation.", encoding="utf-8")
+    not_a_folder = tmp_path / "index"
+    not_a_folder.write_text("a file where the index folder should be", encoding="utf-8")
+    assert main(["build", "--seeds", str(seeds), "--index", str(not_a_folder)]) == 2
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    assert "cannot write the index in" in err and str(not_a_folder) in err
+    assert main(["ask", "anything", "--index", str(not_a_folder)]) == 2
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    assert "no index in" in err
+    assert not_a_folder.read_text(encoding="utf-8").startswith("a file")  # left as it was

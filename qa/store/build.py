@@ -21,7 +21,7 @@ from . import index as store
 from ..ingest.chunking import ChunkSettings, chunk_document
 from ..ingest.documents import Document, SkippedFile, read_documents
 from ..model.embedding import Embedder
-from ..errors import IndexIncompatible, IndexNotFound, NoDocuments
+from ..errors import IndexIncompatible, IndexNotFound, IndexWriteFailed, NoDocuments
 from ..text.terms import terms
 from ..text.names import document_keys
 from ..ingest.sentences import split_sentences
@@ -173,53 +173,57 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
     t0 = time.perf_counter()
     settings = settings or ChunkSettings()
     seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
-    with store.build_lock(index_dir):
-        docs, skipped = read_documents(seeds_dir)
-        if not docs and not allow_empty:
-            detail = f" ({len(skipped)} file(s) skipped)" if skipped else ""
-            raise NoDocuments(f"no readable .txt or .md documents in {seeds_dir}{detail}")
-        chunking = settings.as_dict()
-        prev = _previous(index_dir, embedder.model_name, chunking)
-        prev_docs = {d.source: d for d in prev.manifest.documents} if prev else {}
-        previous = _Previous.of(prev) if prev is not None else None
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        parts: list[_DocPart] = []
-        added = updated = unchanged = 0
-        for doc in docs:
-            old = prev_docs.get(doc.source)
-            if previous is not None and old is not None and old.sha256 == doc.sha256:
-                parts.append(_reuse(previous, doc.source))
-                unchanged += 1
-            else:
-                parts.append(_split(doc, embedder, settings, now))
-                added += old is None
-                updated += old is not None
-        removed = len(set(prev_docs) - {d.source for d in docs})
-        warnings = tuple(SkippedFile(d.source, d.warning) for d in docs if d.warning)
-        if prev is not None and not (added or updated or removed):
-            # Nothing changed: keep the live generation instead of rewriting it.
-            return BuildReport(0, 0, 0, unchanged, len(prev.chunks), time.perf_counter() - t0,
-                               0, tuple(skipped), str(prev.path), warnings)
-        parts, embedded = _embed_missing(parts, embedder, progress)
+    try:
+        with store.build_lock(index_dir):
+            docs, skipped = read_documents(seeds_dir)
+            if not docs and not allow_empty:
+                detail = f" ({len(skipped)} file(s) skipped)" if skipped else ""
+                raise NoDocuments(f"no readable .txt or .md documents in {seeds_dir}{detail}")
+            chunking = settings.as_dict()
+            prev = _previous(index_dir, embedder.model_name, chunking)
+            prev_docs = {d.source: d for d in prev.manifest.documents} if prev else {}
+            previous = _Previous.of(prev) if prev is not None else None
+            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            parts: list[_DocPart] = []
+            added = updated = unchanged = 0
+            for doc in docs:
+                old = prev_docs.get(doc.source)
+                if previous is not None and old is not None and old.sha256 == doc.sha256:
+                    parts.append(_reuse(previous, doc.source))
+                    unchanged += 1
+                else:
+                    parts.append(_split(doc, embedder, settings, now))
+                    added += old is None
+                    updated += old is not None
+            removed = len(set(prev_docs) - {d.source for d in docs})
+            warnings = tuple(SkippedFile(d.source, d.warning) for d in docs if d.warning)
+            if prev is not None and not (added or updated or removed):
+                # Nothing changed: keep the live generation instead of rewriting it.
+                return BuildReport(0, 0, 0, unchanged, len(prev.chunks), time.perf_counter() - t0,
+                                   0, tuple(skipped), str(prev.path), warnings)
+            parts, embedded = _embed_missing(parts, embedder, progress)
 
-        chunks: list[store.ChunkRecord] = []
-        units: list[store.UnitRecord] = []
-        for part in parts:
-            base = len(chunks)
-            chunks.extend(part.chunks)
-            units.extend(store.UnitRecord(base + n, u.start, u.end, u.text) for n, u in part.units)
-        dim = embedder.dimension
-        manifest = store.Manifest(
-            format_version=store.FORMAT_VERSION, model=embedder.model_name, dimension=dim,
-            chunking=chunking, documents=tuple(p.entry for p in parts), built_at=now,
-            generation=store.next_generation(index_dir))
-        path = store.save(
-            index_dir, manifest, tuple(chunks), tuple(units),
-            _stack([p.chunk_vectors for p in parts], dim), _stack([p.unit_vectors for p in parts], dim),
-            _stack_sparse([p.unit_sparse for p in parts if p.units], len(units)),
-            _stack_sparse([p.chunk_sparse for p in parts if p.chunks], len(chunks)))
-    return BuildReport(added, updated, removed, unchanged, len(chunks), time.perf_counter() - t0,
-                       embedded, tuple(skipped), str(path), warnings)
+            chunks: list[store.ChunkRecord] = []
+            units: list[store.UnitRecord] = []
+            for part in parts:
+                base = len(chunks)
+                chunks.extend(part.chunks)
+                units.extend(store.UnitRecord(base + n, u.start, u.end, u.text) for n, u in part.units)
+            dim = embedder.dimension
+            manifest = store.Manifest(
+                format_version=store.FORMAT_VERSION, model=embedder.model_name, dimension=dim,
+                chunking=chunking, documents=tuple(p.entry for p in parts), built_at=now,
+                generation=store.next_generation(index_dir))
+            path = store.save(
+                index_dir, manifest, tuple(chunks), tuple(units),
+                _stack([p.chunk_vectors for p in parts], dim), _stack([p.unit_vectors for p in parts], dim),
+                _stack_sparse([p.unit_sparse for p in parts if p.units], len(units)),
+                _stack_sparse([p.chunk_sparse for p in parts if p.chunks], len(chunks)))
+        return BuildReport(added, updated, removed, unchanged, len(chunks), time.perf_counter() - t0,
+                           embedded, tuple(skipped), str(path), warnings)
+    except OSError as exc:  # reading documents reports its own; this is the index folder refusing writes
+        raise IndexWriteFailed(f"cannot write the index in {index_dir}: {exc.strerror or exc}"
+                               + (f" ({exc.filename})" if exc.filename else "")) from exc
 
 
 def _stack(arrays: list[np.ndarray | None], dim: int) -> np.ndarray:

@@ -18,7 +18,7 @@ def current_generation(index_dir: Path) -> Path | None:
     pointer = index_dir / "CURRENT"
     try:
         name = pointer.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no index yet, or the path is a file: nothing built there
         return None
     gen = index_dir / name
     return gen if name.startswith("gen-") and gen.is_dir() else None
