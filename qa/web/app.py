@@ -82,10 +82,8 @@ def rebuild(settings: Settings, progress: Callable[[float, str], None]) -> str:
 
 def build_ui(settings: Settings) -> gr.Blocks:
     def panel(log: str = "") -> tuple:
-        """Status line, documents table, removal choices and the log, as the index is now."""
-        docs = library.indexed_documents(settings.index_dir)
-        return (status_line(library.status(settings.index_dir)), document_rows(docs),
-                gr.update(choices=[d.source for d in docs], value=None), log)
+        status, rows, choices = panel_state(settings)
+        return status, rows, gr.update(choices=choices, value=None), log
 
     def start(message: str, shown: list[dict], raw: list[dict]):
         message = (message or "").strip()
@@ -128,7 +126,10 @@ def build_ui(settings: Settings) -> gr.Blocks:
 
     def removal_problem(source: str | None) -> str:
         """Why `source` cannot be removed now, or "" when it can."""
-        indexed = {d.source for d in library.indexed_documents(settings.index_dir)}
+        try:
+            indexed = {d.source for d in library.indexed_documents(settings.index_dir)}
+        except QAError as exc:
+            return str(exc)
         if not source:
             return "Pick a document to remove first."
         if source not in indexed:
@@ -151,9 +152,10 @@ def build_ui(settings: Settings) -> gr.Blocks:
             return gr.update(visible=False), *panel(para(str(exc), "qa-error"))
         return gr.update(visible=False), *panel(change_summary(removed=removed, note=updated_index(progress)))
 
+    first_status, first_rows, _ = panel_state(settings)
     with gr.Blocks(title="qa — ask your news documents") as demo:
         gr.HTML("<h1 style='margin:0'>qa — ask your news documents</h1>")
-        status = gr.HTML(status_line(library.status(settings.index_dir)), elem_id="qa-status")
+        status = gr.HTML(first_status, elem_id="qa-status")
         raw = gr.State([])
         pending = gr.State("")
         with gr.Tabs():
@@ -171,7 +173,7 @@ def build_ui(settings: Settings) -> gr.Blocks:
                     new = gr.Button("New conversation", size="sm")
             with gr.Tab("Documents", id="documents"):
                 table = gr.Dataframe(headers=["Document", "Chunks", "Added"], elem_id="qa-docs",
-                                     value=document_rows(library.indexed_documents(settings.index_dir)),
+                                     value=first_rows,
                                      interactive=False, wrap=True)
                 files = gr.File(label="Add .txt or .md documents (up to 20 files, 5 MB each)", elem_id="qa-upload",
                                 file_count="multiple", file_types=[".txt", ".md"], height=150)
@@ -202,6 +204,15 @@ def build_ui(settings: Settings) -> gr.Blocks:
         yes.click(remove, pick, [confirm_row, *panel_out], **build_kwargs)
         demo.load(panel, None, panel_out, queue=False, api_visibility="private")
     return demo
+
+
+def panel_state(settings: Settings) -> tuple[str, list[list], list[str]]:
+    """Status line, documents table and removal choices as the index is now; an unusable index says why."""
+    try:
+        docs = library.indexed_documents(settings.index_dir)
+        return status_line(library.status(settings.index_dir)), document_rows(docs), [d.source for d in docs]
+    except QAError as exc:
+        return para(str(exc), "qa-status"), [], []
 
 
 def _warm_up(settings: Settings) -> None:

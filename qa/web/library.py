@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from ..store import index as store
 from ..ingest.documents import SUPPORTED_SUFFIXES, decode_bytes
-from ..errors import InvalidArgument, UnreadableDocument
+from ..errors import IndexIncompatible, InvalidArgument, UnreadableDocument
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_FILES = 20
@@ -75,14 +75,25 @@ class SaveReport:
 
 
 def read_manifest(index_dir: Path) -> store.Manifest | None:
-    """The live generation's manifest, or None when nothing has been built yet."""
+    """The live generation's manifest, or None when nothing has been built yet.
+
+    A manifest of another format, or one that cannot be read, is IndexIncompatible
+    with the rebuild hint (the page shows it instead of failing to load).
+    """
     gen = store.current_generation(Path(index_dir))
     if gen is None:
         return None
     try:
-        return store.Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
+        manifest = store.Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
     except FileNotFoundError:  # a generation collected between the two reads
         return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexIncompatible(f"index in {index_dir} has an unreadable manifest ({type(exc).__name__}): "
+                                f"{store.REBUILD_HINT}") from exc
+    if manifest.format_version != store.FORMAT_VERSION:
+        raise IndexIncompatible(f"index in {index_dir} has format {manifest.format_version}, this qa reads "
+                                f"{store.FORMAT_VERSION}: {store.REBUILD_HINT}")
+    return manifest
 
 
 def status(index_dir: Path) -> Status | None:

@@ -104,3 +104,29 @@ def test_login_is_required_when_qa_auth_is_set(seed_index: Path, cache_dir: Path
         answer, _ = Client(url, auth=("reporter", "s3cret"), verbose=False).predict("من اقترح عملية برية؟",
                                                                                      api_name="/chat")
         assert has_turkish_ground(answer["content"])
+
+
+def test_the_documents_panel_shows_why_an_index_cannot_be_used(tmp_path: Path):
+    """Before, a manifest of another format made the page's load event fail; now the status line says why."""
+    from qa.config import Settings
+    from qa.web.app import panel_state
+
+    gen = tmp_path / "gen-000001"
+    gen.mkdir()
+    (gen / "manifest.json").write_text('{"format": 1}', encoding="utf-8")
+    (tmp_path / "CURRENT").write_text("gen-000001", encoding="utf-8")
+    status, rows, choices = panel_state(Settings(index_dir=tmp_path))
+    assert "rebuild it with" in status and "qa-status" in status and rows == [] and choices == []
+    status, rows, choices = panel_state(Settings(index_dir=tmp_path / "nothing"))
+    assert "No index yet" in status and rows == [] and choices == []
+
+
+def test_the_page_builds_over_an_index_it_cannot_use(tmp_path: Path):
+    from qa.config import Settings
+    from qa.web.app import build_ui
+
+    gen = tmp_path / "gen-000001"
+    gen.mkdir()
+    (gen / "manifest.json").write_text('{"format": 1}', encoding="utf-8")
+    (tmp_path / "CURRENT").write_text("gen-000001", encoding="utf-8")
+    assert build_ui(Settings(index_dir=tmp_path, seeds_dir=tmp_path / "seeds")) is not None  # before: a TypeError

@@ -152,3 +152,18 @@ def test_status_and_documents_come_from_the_live_manifest(tmp_path: Path, fake_e
     assert st.built_at == docs[0].added
     again = save_uploads(seeds, [Upload("copy.md", b"Paris weather is mild.")], known_contents(tmp_path / "index"))
     assert again.saved == () and again.rejected[0].reason == "same content as b.md"
+
+
+@pytest.mark.parametrize("manifest", ['{"format": 99}', '{"format_version": 3, "model": "m", "dimension": 4, '
+                                      '"chunking": {}, "documents": [], "built_at": "", "generation": 1}', "not json"])
+def test_a_manifest_of_another_format_gives_the_rebuild_hint(tmp_path, manifest):
+    from qa.errors import IndexIncompatible
+
+    gen = tmp_path / "gen-000001"
+    gen.mkdir()
+    (gen / "manifest.json").write_text(manifest, encoding="utf-8")
+    (tmp_path / "CURRENT").write_text("gen-000001", encoding="utf-8")
+    with pytest.raises(IndexIncompatible, match="rebuild it with `qa build`"):
+        qa.web.library.read_manifest(tmp_path)
+    with pytest.raises(IndexIncompatible):
+        indexed_documents(tmp_path)
