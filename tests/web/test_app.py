@@ -129,4 +129,4 @@ def test_the_page_builds_over_an_index_it_cannot_use(tmp_path: Path):
     gen.mkdir()
     (gen / "manifest.json").write_text('{"format": 1}', encoding="utf-8")
     (tmp_path / "CURRENT").write_text("gen-000001", encoding="utf-8")
-    assert build_ui(Settings(index_dir=tmp_path, seeds_dir=tmp_path / "seeds")) is not None  # before: a TypeError
+    assert build_ui(Settings(index_dir=tmp_path, seeds_dir=tmp_path / "seeds")) is not None  # before: a KeyError from the manifest
