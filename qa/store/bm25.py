@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..diskfile import NPY_HEADER_LOCK
+from .ondisk import fsync_dir
 
 
 class LexicalIndex:
@@ -45,11 +46,7 @@ class LexicalIndex:
         for path in sorted(folder.iterdir()):
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
-        fd = os.open(folder, os.O_RDONLY)  # the folder's entries too: it is a subfolder of the generation
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_dir(folder)  # the folder's entries too: it is a subfolder of the generation
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":

@@ -41,6 +41,7 @@ from .records import ChunkRecord, DocumentEntry, Manifest, StoredIndex, UnitReco
 
 __all__ = ["FORMAT_VERSION", "REBUILD_HINT", "ChunkRecord", "ChunkTable", "DiskArray", "DiskSparse", "DocumentEntry",
            "Manifest", "StoredIndex", "UnitRecord", "build_lock", "current_generation", "load", "next_generation",
+           "read_manifest",
            "save", "sentence_runs"]
 
 FORMAT_VERSION = 4  # 2: sentence units with sparse latent terms; 3: chunk sparse terms stored; 4: name keys
@@ -77,14 +78,28 @@ def load(index_dir: Path, model: str | None = None, on_disk: bool = False) -> St
     return _load_generation(index_dir, gen, model, on_disk)
 
 
-def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: bool) -> StoredIndex:
+def read_manifest(index_dir: Path, gen: Path) -> Manifest:
+    """Generation `gen`'s manifest; IndexIncompatible (with the rebuild hint) when unreadable or of another format.
+
+    FileNotFoundError passes through: the generation was collected while being read.
+    """
     try:
         manifest = Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexIncompatible(f"index in {index_dir} has an unreadable manifest ({exc}): {REBUILD_HINT}") from exc
     if manifest.format_version != FORMAT_VERSION:
         raise IndexIncompatible(
             f"index in {index_dir} has format {manifest.format_version}, this qa reads {FORMAT_VERSION}: {REBUILD_HINT}")
+    return manifest
+
+
+def _load_generation(index_dir: Path, gen: Path, model: str | None, on_disk: bool) -> StoredIndex:
+    try:
+        manifest = read_manifest(index_dir, gen)
+    except FileNotFoundError as exc:
+        raise IndexIncompatible(f"index in {index_dir} has an unreadable manifest ({exc}): {REBUILD_HINT}") from exc
     if model is not None and manifest.model != model:
         raise IndexIncompatible(
             f"index in {index_dir} was built with model {manifest.model!r}, not {model!r}: {REBUILD_HINT}")

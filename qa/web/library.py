@@ -17,7 +17,6 @@ after a change), no Gradio and no HTML, and no edits to existing files.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import secrets
@@ -28,7 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from ..store import index as store
 from ..ingest.documents import SUPPORTED_SUFFIXES, decode_bytes
-from ..errors import IndexIncompatible, InvalidArgument, UnreadableDocument
+from ..errors import InvalidArgument, UnreadableDocument
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_FILES = 20
@@ -84,16 +83,9 @@ def read_manifest(index_dir: Path) -> store.Manifest | None:
     if gen is None:
         return None
     try:
-        manifest = store.Manifest.from_json(json.loads((gen / "manifest.json").read_text(encoding="utf-8")))
+        return store.read_manifest(Path(index_dir), gen)
     except FileNotFoundError:  # a generation collected between the two reads
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IndexIncompatible(f"index in {index_dir} has an unreadable manifest ({type(exc).__name__}): "
-                                f"{store.REBUILD_HINT}") from exc
-    if manifest.format_version != store.FORMAT_VERSION:
-        raise IndexIncompatible(f"index in {index_dir} has format {manifest.format_version}, this qa reads "
-                                f"{store.FORMAT_VERSION}: {store.REBUILD_HINT}")
-    return manifest
 
 
 def status(index_dir: Path) -> Status | None:
