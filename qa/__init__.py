@@ -8,12 +8,12 @@ from .answers.answering import Answer
 from .api import answer, build_index, retrieve
 from .store.build import BuildReport
 from .errors import (BuildLocked, IndexIncompatible, IndexNotFound, IndexWriteFailed, InvalidArgument, ModelUnavailable,
-                     NoDocuments, QAError, SeedsNotFound, UnreadableDocument)
+                     NoDocuments, QAError, SeedsNotFound, SeedsWriteFailed, UnreadableDocument)
 from .search.results import Passage
 
 __all__ = [
     "Answer", "BuildReport", "Passage", "answer", "build_index", "retrieve",
     "QAError", "InvalidArgument", "SeedsNotFound", "NoDocuments", "UnreadableDocument",
-    "IndexNotFound", "IndexIncompatible", "IndexWriteFailed", "ModelUnavailable", "BuildLocked",
+    "IndexNotFound", "IndexIncompatible", "IndexWriteFailed", "SeedsWriteFailed", "ModelUnavailable", "BuildLocked",
 ]
 __version__ = "0.1.0"

@@ -32,8 +32,12 @@ def embedder_for(settings: Settings) -> Embedder:
     return get_embedder(settings.model, settings.cache_dir, settings.precision, settings.isa_cap, settings.device)
 
 
+def _key(settings: Settings) -> tuple[str, str, str]:
+    return settings.model, str(settings.cache_dir), str(Path(settings.index_dir).resolve())
+
+
 def retriever_for(settings: Settings) -> Retriever:
-    key = (settings.model, str(settings.cache_dir), str(Path(settings.index_dir).resolve()))
+    key = _key(settings)
     with _lock:
         if key not in _retrievers:
             _retrievers[key] = Retriever(embedder_for(settings), settings.index_dir)
@@ -45,8 +49,13 @@ def build_index(seeds_dir: str | Path | None = None, index_dir: str | Path | Non
                 progress: build.Progress | None = None, allow_empty: bool = False) -> build.BuildReport:
     """Bring the index up to date with the seeds folder (incremental, atomic)."""
     settings = _settings(seeds_dir=seeds_dir, index_dir=index_dir, model=model)
-    return build.build_index(settings.seeds_dir, settings.index_dir, embedder_for(settings), chunking, progress,
-                             allow_empty=allow_empty)
+    report = build.build_index(settings.seeds_dir, settings.index_dir, embedder_for(settings), chunking, progress,
+                               allow_empty=allow_empty)
+    with _lock:
+        serving = _retrievers.get(_key(settings))
+    if serving is not None:
+        serving.refresh()  # questions after this call are answered from what it built
+    return report
 
 
 def retrieve(question: str, k: int = 5, index_dir: str | Path | None = None,

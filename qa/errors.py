@@ -44,3 +44,7 @@ class BuildLocked(QAError):
 
 class IndexWriteFailed(QAError):
     """The operating system refused to write the index (a read-only or full disk, a path that is a file)."""
+
+
+class SeedsWriteFailed(QAError):
+    """The operating system refused to change the seeds folder (a read-only or full disk)."""

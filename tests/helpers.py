@@ -30,6 +30,25 @@ def has_turkish_ground(text: str) -> bool:
     return any(s in text for s in TURKISH_GROUND)
 
 
+# The chat never repeats the question: what it shows is document text (quotes, passages) and messages. A
+# corpus with this document is where raw HTML could reach the page; replies that show it must show it as text.
+MARKUP_SOURCE = "defaced.txt"
+MARKUP_DOCUMENT = ("The city council's website was defaced on Monday night. The attackers posted "
+                   "<script>alert(1)</script> and <img src=x onerror=alert(2)> on its front page.\n\n"
+                   "Engineers restored the site on Tuesday morning.")
+MARKUP_QUESTION = "What did the attackers post on the city council's website?"
+MARKUP_TEXT = ("<script>alert(1)</script>", "<img src=x onerror=alert(2)>")  # shown: html.unescape finds them
+RAW_MARKUP = ("<script", "<img", "<iframe", 'href="javascript')  # never in the HTML itself
+
+
+def add_markup_document(seeds: Path, index: Path, embedder) -> None:
+    """MARKUP_DOCUMENT in `seeds` and in its index (an incremental build: only it is embedded)."""
+    from qa.store.build import build_index
+
+    (seeds / MARKUP_SOURCE).write_text(MARKUP_DOCUMENT, encoding="utf-8")
+    build_index(seeds, index, embedder)
+
+
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=600)
@@ -82,3 +101,26 @@ def running_app(seeds: Path, index: Path, cache_dir: Path, command: list[str] | 
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextlib.contextmanager
+def small_tmpfs(path: Path, size: str = "256k") -> Iterator[Path]:
+    """A real tmpfs of `size` mounted at `path` (root only): a disk that fills up, or that `remount_readonly` freezes.
+
+    Skips where mounting is not allowed (not root, or no mount namespace rights).
+    """
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=755", "tmpfs", str(path)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def remount_readonly(path: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)

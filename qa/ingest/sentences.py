@@ -106,7 +106,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if match.group() == "\n":
             _emit(text, start, match.start(), sentences)
             start = match.end()
-        elif _is_boundary(text, match.start(), match.end()):
+        elif text[start:match.start()].strip() and _is_boundary(text, match.start(), match.end()):
+            # A terminal that opens a line ("![image]", "… and then") starts a sentence, it ends none.
             end = _extend_closers(text, match.end())
             _emit(text, start, end, sentences)
             start = end

@@ -32,7 +32,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, QAError
 from ..model.embedding import Embedder
 from ..store import index as store
 from ..text.names import question_keys
@@ -77,24 +77,58 @@ def single_thread() -> Iterator[None]:
 
 
 class Retriever:
-    """Searches the live index; picks up a new generation when a build swaps it in."""
+    """Searches the live index; a generation swapped in by a build loads beside the one being served.
+
+    Questions never wait on a load once an index is served: the first question
+    that sees a new generation starts loading it in the background and is
+    answered, like the ones after it, from the previous generation until the
+    new one is ready. `refresh()` loads the live generation now (the builder
+    calls it, so an in-process build is answered from at once).
+    """
 
     def __init__(self, embedder: Embedder, index_dir: Path, weights: Weights | None = None) -> None:
         self.embedder = embedder
         self.index_dir = Path(index_dir)
         self.weights = weights or Weights()
         self._loaded: LoadedIndex | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one load at a time
+        self._loader: threading.Thread | None = None
+        self._starting = threading.Lock()
+        self._failed: str | None = None  # a generation whose background load failed
 
     def index(self) -> LoadedIndex:
         gen = store.current_generation(self.index_dir)
         loaded = self._loaded
-        if loaded is not None and gen is not None and gen.name == loaded.generation:
-            return loaded
+        if loaded is None or gen is None:
+            return self.refresh()
+        if gen.name != loaded.generation:
+            if gen.name == self._failed:
+                return self.refresh()  # the load fails in this thread too, with the error the user should see
+            self._load_beside()
+        return loaded
+
+    def refresh(self) -> LoadedIndex:
+        """Load the live generation unless it is the one loaded; waits for a load under way."""
         with self._lock:
+            gen = store.current_generation(self.index_dir)
             if self._loaded is None or gen is None or gen.name != self._loaded.generation:
                 self._loaded = LoadedIndex(store.load(self.index_dir, self.embedder.model_name, on_disk=True))
+                self._failed = None
             return self._loaded
+
+    def _load_beside(self) -> None:
+        with self._starting:
+            if self._loader is None or not self._loader.is_alive():
+                self._loader = threading.Thread(target=self._swap, name="qa-index-swap", daemon=True)
+                self._loader.start()
+
+    def _swap(self) -> None:
+        gen = store.current_generation(self.index_dir)
+        try:
+            self.refresh()
+        except (QAError, OSError):
+            # Served as before; the next question loads in its own thread and reports the error.
+            self._failed = gen.name if gen is not None else None
 
     def search(self, question: str, k: int = 5, candidates: int = 50,
                exclude: frozenset[str] = frozenset()) -> list[Scored]:

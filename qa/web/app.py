@@ -73,7 +73,6 @@ def rebuild(settings: Settings, progress: Callable[[float, str], None]) -> str:
     # The panel may remove the last document: an empty index then answers "not found".
     report = api.build_index(seeds_dir=settings.seeds_dir, index_dir=settings.index_dir, model=settings.model,
                              progress=progress, allow_empty=True)
-    api.retriever_for(settings).index()  # load it now, so no question waits for it
     skipped = "".join(f" Skipped {s.source}: {s.reason}." for s in report.skipped)
     skipped += "".join(f" Indexed {w.source} with {w.reason}." for w in report.warnings)
     return (f"Index updated in {report.seconds:.1f} s: {report.added} added, {report.removed} removed, "
@@ -121,7 +120,15 @@ def build_ui(settings: Settings) -> gr.Blocks:
             report = library.save_uploads(settings.seeds_dir, uploads, library.known_contents(settings.index_dir))
         except QAError as exc:
             return *panel(para(str(exc), "qa-error")), None
-        note = updated_index(progress) if report.saved else ""
+        if not report.saved:
+            return *panel(change_summary(rejected=report.rejected)), None
+        try:
+            note = rebuild(settings, lambda fraction, message: progress(fraction, desc=message))
+        except QAError as exc:
+            # Kept only if indexed: seeds/ and the index stay in step, and the previous index still answers.
+            library.discard(settings.seeds_dir, report.saved)
+            failed = f"Nothing was added: the index could not be updated ({exc})."
+            return *panel(change_summary(rejected=report.rejected, note=failed)), None
         return *panel(change_summary(report.saved, report.rejected, note=note)), None
 
     def removal_problem(source: str | None) -> str:

@@ -31,19 +31,35 @@ LABELS = {
 }
 SEARCHING = LABELS["en"]["searching"]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_NEWLINE = re.compile(r"\r\n?|\n")
+# The chat renders its messages as Markdown around the HTML: HTML's own escapes, and the
+# characters Markdown gives a meaning to as numeric references, which display as themselves.
+_LITERAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                          **{c: f"&#{ord(c)};" for c in "\\`*_[](){}!#|~$:+="}})
+
+
+def literal(text: str) -> str:
+    """`text` as HTML that shows it verbatim in a Markdown-rendering chat, line breaks kept as <br>.
+
+    No raw newline survives, so no Markdown block (heading, table, image) can start inside.
+
+    >>> literal("![x](http://h/p.png)\\n# T")
+    '&#33;&#91;x&#93;&#40;http&#58;//h/p.png&#41;<br>&#35; T'
+    """
+    return _NEWLINE.sub("<br>", text.translate(_LITERAL))
 
 
 def para(text: str, cls: str = "") -> str:
     """Escaped paragraphs (split at blank lines), each picking its own direction."""
     klass = f' class="{cls}"' if cls else ""
     parts = [p for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()] or [""]
-    return "".join(f'<p dir="auto"{klass}>{html.escape(p.strip()).replace(chr(10), "<br>")}</p>' for p in parts)
+    return "".join(f'<p dir="auto"{klass}>{literal(p.strip())}</p>' for p in parts)
 
 
 def bdi(text: str, direction: str = "") -> str:
     """Text isolated from its surroundings: `1911–2303` stays in order inside Arabic."""
     attr = f' dir="{direction}"' if direction else ""
-    return f"<bdi{attr}>{html.escape(text)}</bdi>"
+    return f"<bdi{attr}>{literal(text)}</bdi>"
 
 
 def highlight(passage: Passage, start: int, end: int) -> str:
@@ -51,9 +67,9 @@ def highlight(passage: Passage, start: int, end: int) -> str:
     a = max(0, min(len(passage.text), start - passage.start))
     b = max(a, min(len(passage.text), end - passage.start))
     if start < 0 or a == b:
-        return html.escape(passage.text)
+        return literal(passage.text)
     t = passage.text
-    return f"{html.escape(t[:a])}<mark>{html.escape(t[a:b])}</mark>{html.escape(t[b:])}"
+    return f"{literal(t[:a])}<mark>{literal(t[a:b])}</mark>{literal(t[b:])}"
 
 
 def position(passage: Passage, lang: str = "en") -> str:
@@ -83,7 +99,7 @@ def answer_html(ans: Answer) -> str:
         return para(ans.text, "qa-notfound")
     labels = LABELS[ans.language]
     name = PurePosixPath(ans.source).name
-    return (f'<blockquote dir="auto" class="qa-quote">{html.escape(ans.quote)} '
+    return (f'<blockquote dir="auto" class="qa-quote">{literal(ans.quote)} '
             f'<span class="qa-cite">[{ans.citation}]</span></blockquote>'
             f'<p dir="auto" class="qa-source">{labels["source"]}: <code>{bdi(name)}</code>{labels["comma"]} '
             f'{span(ans.quote_start, ans.quote_end, ans.language)}</p>')
@@ -95,7 +111,7 @@ def sources_html(ans: Answer) -> str:
     items = []
     for n, p in enumerate(ans.passages, 1):
         cited = ans.found and n == ans.citation
-        body = highlight(p, ans.quote_start, ans.quote_end) if cited else html.escape(p.text)
+        body = highlight(p, ans.quote_start, ans.quote_end) if cited else literal(p.text)
         klass = "qa-passage qa-cited" if cited else "qa-passage"
         items.append(
             f'<div class="{klass}"><p class="qa-meta" dir="auto">[{n}] <code>{bdi(p.source)}</code> · '

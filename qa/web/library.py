@@ -16,6 +16,7 @@ after a change), no Gradio and no HTML, and no edits to existing files.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -27,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from ..store import index as store
 from ..ingest.documents import SUPPORTED_SUFFIXES, decode_bytes
-from ..errors import InvalidArgument, UnreadableDocument
+from ..errors import InvalidArgument, SeedsWriteFailed, UnreadableDocument
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_FILES = 20
@@ -36,6 +37,8 @@ MAX_STEM_CHARS = 100  # well under the 255-byte file-name limit, even for Arabic
 _RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                        *(f"LPT{i}" for i in range(1, 10))})
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
+# What link() says on a file system without hard links.
+_NO_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK})
 
 
 @dataclass(frozen=True)
@@ -134,9 +137,16 @@ def safe_name(name: str) -> str:
 def read_upload(path: Path, name: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES) -> Upload:
     """An upload from a temporary file, reading at most one byte past the limit."""
     path = Path(path)
-    with path.open("rb") as fh:
-        data = fh.read(max_bytes + 1)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as error:
+        raise InvalidArgument(f"cannot read the upload {path.name}: {_reason(error)}") from None
     return Upload(name if name is not None else path.name, data)
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()
 
 
 def _check(upload: Upload, max_bytes: int) -> str:
@@ -155,26 +165,47 @@ def _write_new(seeds_dir: Path, name: str, data: bytes) -> str:
 
     The bytes go to a hidden temporary file first (the builder skips hidden
     files), then a hard link publishes them: link() fails if the name exists,
-    so two uploads racing for one name cannot overwrite each other.
+    so two uploads racing for one name cannot overwrite each other. Where the
+    file system has no hard links, the name is claimed with O_EXCL and the
+    temporary file renamed over the claim. OS errors raise `SeedsWriteFailed`.
     """
     tmp = seeds_dir / f".upload-{secrets.token_hex(8)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        stem, suffix = name.rsplit(".", 1)
-        for n in range(0, 10_000):
-            candidate = name if n == 0 else f"{stem}-{n}.{suffix}"
-            try:
-                os.link(tmp, seeds_dir / candidate)
-                return candidate
-            except FileExistsError:
-                continue
-        raise InvalidArgument(f"no free name for {name!r} in {seeds_dir}")
-    finally:
-        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            return _publish(seeds_dir, tmp, name)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as error:
+        raise SeedsWriteFailed(f"cannot save {name} in {seeds_dir}: {_reason(error)}") from None
+
+
+def _publish(seeds_dir: Path, tmp: Path, name: str) -> str:
+    """Give the finished temporary file `name`, or the first free `name-N`."""
+    stem, suffix = name.rsplit(".", 1)
+    for n in range(0, 10_000):
+        candidate = name if n == 0 else f"{stem}-{n}.{suffix}"
+        target = seeds_dir / candidate
+        try:
+            os.link(tmp, target)
+            return candidate
+        except FileExistsError:
+            continue
+        except OSError as error:
+            if error.errno not in _NO_LINKS:
+                raise
+        # No hard links on this file system (FAT, some network and FUSE ones): claim the name, rename over it.
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644))
+        except FileExistsError:
+            continue
+        os.replace(tmp, target)
+        return candidate
+    raise InvalidArgument(f"no free name for {name!r} in {seeds_dir}")
 
 
 def save_uploads(seeds_dir: Path, uploads: Iterable[Upload], known: Mapping[str, str] | None = None,
@@ -188,7 +219,10 @@ def save_uploads(seeds_dir: Path, uploads: Iterable[Upload], known: Mapping[str,
     if len(uploads) > max_files:
         raise InvalidArgument(f"{len(uploads)} files in one upload; the limit is {max_files}")
     seeds_dir = Path(seeds_dir)
-    seeds_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        seeds_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SeedsWriteFailed(f"cannot create the seeds folder {seeds_dir}: {_reason(error)}") from None
     seen = dict(known or {})
     saved: list[str] = []
     rejected: list[Rejected] = []
@@ -203,7 +237,11 @@ def save_uploads(seeds_dir: Path, uploads: Iterable[Upload], known: Mapping[str,
         if digest in seen:
             rejected.append(Rejected(shown, f"same content as {seen[digest]}"))
             continue
-        final = _write_new(seeds_dir, name, upload.data)
+        try:
+            final = _write_new(seeds_dir, name, upload.data)
+        except SeedsWriteFailed as error:
+            rejected.append(Rejected(shown, str(error)))
+            continue
         seen[digest] = final
         saved.append(final)
     return SaveReport(tuple(saved), tuple(rejected))
@@ -226,5 +264,17 @@ def remove_document(seeds_dir: Path, source: str) -> str:
         raise InvalidArgument(f"{source!r} is not inside the seeds folder")
     if not resolved.is_file():
         raise InvalidArgument(f"{source!r} is not in the seeds folder")
-    target.unlink()
+    try:
+        target.unlink()
+    except OSError as error:
+        raise SeedsWriteFailed(f"cannot remove {rel.as_posix()} from {seeds_dir}: {_reason(error)}") from None
     return rel.as_posix()
+
+
+def discard(seeds_dir: Path, names: Iterable[str]) -> None:
+    """Take back files this panel just saved (the index could not be updated with them)."""
+    for name in names:
+        try:
+            (Path(seeds_dir) / name).unlink(missing_ok=True)
+        except OSError:
+            pass  # then the file stays in seeds/, and the next build that can write indexes it

@@ -50,6 +50,9 @@ def test_offsets_by_hand() -> None:
         ("line one\nline two", ["line one", "line two"]),
         ("قال.وأضاف انه سيحضر.", ["قال.", "وأضاف انه سيحضر."]),
         ("في عام 2015.وقال", ["في عام 2015.", "وقال"]),
+        # A terminal that opens a line belongs to what follows (before: "!" alone, quoted with its neighbour).
+        ("It opens at nine.\n\n![map](x.png) shows the way.", ["It opens at nine.", "![map](x.png) shows the way."]),
+        ("Talks ended.\n… and then they left.", ["Talks ended.", "… and then they left."]),
     ],
 )
 def test_boundaries(text: str, expected: list[str]) -> None:

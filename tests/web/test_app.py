@@ -1,6 +1,8 @@
 """The chat served by a real Gradio server on loopback, driven through gradio_client."""
 from __future__ import annotations
 
+import html
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,9 +71,22 @@ def test_bad_input_becomes_a_one_line_message(client):
 
 
 @pytest.mark.slow
-def test_chat_escapes_markup_in_questions(client):
-    messages = client.predict("<script>alert(1)</script> chocolate cake recipe?", api_name="/chat")
-    assert all("<script>" not in m["content"] for m in messages)
+def test_markup_in_a_document_reaches_the_chat_as_escaped_text(real_embedder, cache_dir: Path, tmp_path: Path):
+    """The chat quotes documents, so their markup is what it must escape (the question is never echoed)."""
+    from qa.config import Settings
+    from qa.store.build import build_index
+    from qa.web import app
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "note.md").write_text("The harbour museum opens at nine <script>alert(1)</script> every morning.\n\n"
+                                   "![map](http://127.0.0.2/map.png) shows the way.\n", encoding="utf-8")
+    build_index(seeds, tmp_path / "index", real_embedder)
+    settings = Settings(seeds_dir=seeds, index_dir=tmp_path / "index", cache_dir=cache_dir)
+    *_, (answer, sources) = app.chat_turn("When does the harbour museum open?", [], 2, settings)
+    assert "qa-quote" in answer["content"] and "&lt;script&gt;" in answer["content"], answer
+    assert "&lt;script&gt;" in sources["content"] and "&#91;map&#93;&#40;http&#58;" in sources["content"]
+    assert all("<script>" not in m["content"] and "![map]" not in m["content"] for m in (answer, sources))
 
 
 @pytest.mark.slow
@@ -91,19 +106,44 @@ def test_chat_turn_streams_searching_before_the_answer(seed_index: Path, cache_d
     assert "qa-quote" in steps[1][0]["content"] and steps[1][1]["metadata"]["title"] == "المصادر (3)"
 
 
+def _event_for(config: dict, elem_id: str) -> int:
+    """The id of the event a click on the component with `elem_id` triggers."""
+    (component,) = [c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == elem_id]
+    (event,) = [d["id"] for d in config["dependencies"] if [component, "click"] in d["targets"]]
+    return event
+
+
 @pytest.mark.slow
 def test_login_is_required_when_qa_auth_is_set(seed_index: Path, cache_dir: Path, tmp_path: Path):
+    import httpx
     from gradio_client import Client
+    from gradio_client.exceptions import AuthenticationError
 
     seeds, index = copy_corpus(seed_index, tmp_path)
     with running_app(seeds, index, cache_dir, QA_AUTH="reporter:s3cret") as url:
-        with pytest.raises(Exception):
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
             Client(url, verbose=False)
-        with pytest.raises(Exception):
+        with pytest.raises(ValueError, match="Could not login"):  # Gradio answers a wrong password with 400
             Client(url, auth=("reporter", "wrong"), verbose=False)
         answer, _ = Client(url, auth=("reporter", "s3cret"), verbose=False).predict("من اقترح عملية برية؟",
                                                                                      api_name="/chat")
         assert has_turkish_ground(answer["content"])
+
+        # The page's own events (add, remove), hidden from the API listing, are not reachable without the login.
+        with httpx.Client(base_url=url, timeout=30) as user, httpx.Client(base_url=url, timeout=30) as stranger:
+            assert user.post("login", data={"username": "reporter", "password": "s3cret"}).is_success
+            config = user.get("config").json()
+            private = [d["id"] for d in config["dependencies"] if d.get("api_visibility") == "private"]
+            assert _event_for(config, "qa-add") in private and _event_for(config, "qa-remove-yes") in private
+            for fn_index in private:
+                body = {"data": [None], "fn_index": fn_index, "session_hash": "stranger"}
+                assert stranger.post("gradio_api/queue/join", json=body).status_code == 401
+                assert stranger.post("gradio_api/run/predict", json=body).status_code == 401
+            assert stranger.get("config").status_code == 401
+            # The same call with the login reaches the handler: the 401s above are the login, not a bad request.
+            reply = user.post("gradio_api/run/predict", json={"data": [None], "fn_index": _event_for(config, "qa-remove"),
+                                                            "session_hash": "user"})
+            assert reply.status_code == 200 and "Pick a document to remove first" in reply.text, reply.text
 
 
 def test_the_documents_panel_shows_why_an_index_cannot_be_used(tmp_path: Path):
@@ -130,3 +170,38 @@ def test_the_page_builds_over_an_index_it_cannot_use(tmp_path: Path):
     (gen / "manifest.json").write_text('{"format": 1}', encoding="utf-8")
     (tmp_path / "CURRENT").write_text("gen-000001", encoding="utf-8")
     assert build_ui(Settings(index_dir=tmp_path, seeds_dir=tmp_path / "seeds")) is not None  # before: a KeyError from the manifest
+
+
+def _handler(demo, name: str):
+    (fn,) = [f.fn for f in demo.fns.values() if f.name == name]
+    return fn
+
+
+@pytest.mark.slow
+def test_an_add_that_cannot_update_the_index_keeps_neither_file_nor_half_index(seed_index: Path, cache_dir: Path,
+                                                                                 tmp_path: Path):
+    """The index folder on a disk that turned read-only: the upload is taken back, the old index still answers."""
+    from helpers import remount_readonly, small_tmpfs
+    from qa import api
+    from qa.config import Settings
+    from qa.web.app import build_ui
+
+    seeds, _ = copy_corpus(seed_index, tmp_path)
+    with small_tmpfs(tmp_path / "disk", "64m") as disk:
+        index = disk / "index"
+        shutil.copytree(seed_index, index)
+        before = sorted(p.name for p in seeds.iterdir())
+        settings = Settings(seeds_dir=seeds, index_dir=index, cache_dir=cache_dir)
+        upload = tmp_path / "zephyria.txt"
+        upload.write_text("The Zephyria harbour festival is held every year on 3 March.", encoding="utf-8")
+        add = _handler(build_ui(settings), "add_documents")
+        remount_readonly(disk)
+        status, rows, _, log, _ = add([str(upload)], progress=lambda *a, **k: None)
+        log = html.unescape(log)
+        assert "Nothing was added: the index could not be updated (cannot write the index in" in log, log
+        assert "read-only file system" in log.lower() and "Traceback" not in log
+        # The upload was saved, the build refused, the upload taken back: seeds/ is as it was.
+        assert sorted(p.name for p in seeds.iterdir()) == before
+        assert [r[0] for r in rows] == [SEED_NAME]
+        ans = api.answer("Who proposed a ground operation?", index_dir=index, model=settings.model)
+        assert ans.found and has_turkish_ground(ans.quote)

@@ -197,6 +197,41 @@ def test_added_document_is_answered_then_gone_once_removed(session, tmp_path: Pa
     assert NEW_DOC not in last_sources
 
 
+MARKUP_DOC = "quillon.md"
+# Markup a document may carry, aimed at an address no page of ours uses: 127.0.0.2 counts as outside below.
+MARKUP_FACT = ("# Quillon Lantern Parade\n\n"
+               "The Quillon lantern parade starts at the old mill at seven in the evening. "
+               "![pixel](http://127.0.0.2:9/p.png) <img src=\"http://127.0.0.2:9/i.png\"> "
+               "<script>window.qaInjected = 1</script>\n\n"
+               "| city | day |\n|------|-----|\n| Quillon | Friday |\n\n"
+               "Tickets are sold at [the mill](http://127.0.0.2:9/tickets) and cost $5 or $10 at the gate.\n")
+MARKUP_LINES = ("# Quillon Lantern Parade", "![pixel](http://127.0.0.2:9/p.png)", "<img src=\"http://127.0.0.2:9/i.png\">",
+                "<script>window.qaInjected = 1</script>", "| city | day |", "[the mill](http://127.0.0.2:9/tickets)")
+
+
+def test_markup_in_a_document_is_shown_as_text_and_fetches_nothing(session, tmp_path: Path):
+    page, requests, dialogs = session
+    doc = tmp_path / MARKUP_DOC
+    doc.write_text(MARKUP_FACT, encoding="utf-8")
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#qa-upload input[type=file]").set_input_files(str(doc))
+    page.locator("#qa-upload").get_by_text(MARKUP_DOC).first.wait_for()
+    page.locator("#qa-add").click()
+    page.locator("#qa-log").get_by_text(f"Added {MARKUP_DOC}").wait_for(timeout=BUILD_TIMEOUT_MS)
+    page.get_by_role("tab", name="Chat").click()
+    answer = ask(page, "Where does the Quillon lantern parade start?")
+    assert "old mill" in answer.inner_text(), answer.inner_text()
+    sources = open_last_sources(page)
+    page.wait_for_timeout(500)  # an image request or a script would have run by now
+    page.screenshot(path=str(ARTIFACTS / "markup-document.png"))
+    shown = sources.locator(".qa-cited").inner_text()
+    assert [line for line in MARKUP_LINES if line not in shown] == [], shown
+    chat = page.locator("#qa-chat")
+    assert chat.locator("img, h1, h2, table, script, a[href*='127.0.0.2'], .katex").count() == 0
+    assert page.evaluate("typeof window.qaInjected") == "undefined" and dialogs == []
+    assert [url for url in requests if "127.0.0.2" in url] == []
+
+
 def test_the_page_makes_no_request_outside_this_machine(session):
     _, requests, _ = session
     assert requests, "no request was recorded"

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import doctest
+import html
+import re
 
 import qa.web.chatformat
 from qa.answers.answering import Answer
-from qa.web.chatformat import (answer_html, answer_messages, change_summary, document_rows, highlight, para,
+from qa.web.chatformat import (answer_html, answer_messages, change_summary, document_rows, highlight, literal, para,
                            searching_message, sources_html, status_line, user_message, when)
 from qa.web.library import IndexedDocument, Rejected, Status
 from qa.search.results import Passage
@@ -24,8 +26,21 @@ def test_doctests():
     assert doctest.testmod(qa.web.chatformat).failed == 0
 
 
+def test_document_markup_becomes_text_on_one_line_for_the_markdown_renderer():
+    """Before, a passage kept its raw blank lines: the chat's Markdown then drew a document's image,
+    table and link (the browser fetched the image). Now no newline and no Markdown character is raw."""
+    text = "# Title\n\n![x](http://127.0.0.2/p.png) <script>x</script>\n\n| a | b |\n|---|---|\n*$5* `c` ~d~ [e](f)"
+    passage = Passage(text, "t.md", 0, len(text), 0.5, "c")
+    rendered = highlight(passage, text.index("!"), text.index("<script>"))
+    assert "\n" not in rendered and "\r" not in rendered
+    assert not any(c in re.sub(r"</?mark>|<br>|&#?\w+;", "", rendered) for c in "#![]()<>|*$`~:\\")
+    assert html.unescape(rendered.replace("<br>", "\n").replace("<mark>", "").replace("</mark>", "")) == text
+    assert rendered.count("<mark>") == 1 and literal("a\r\nb\rc") == "a<br>b<br>c"
+
+
 def test_para_escapes_and_splits_paragraphs_each_with_its_own_direction():
-    assert para("<img src=x onerror=alert(1)>") == '<p dir="auto">&lt;img src=x onerror=alert(1)&gt;</p>'
+    assert para("<img src=x onerror=alert(1)>") == ('<p dir="auto">&lt;img src&#61;x onerror&#61;alert&#40;1&#41;&gt;'
+                                                   '</p>')
     assert para("a\nb\n\n\nc", "k") == '<p dir="auto" class="k">a<br>b</p><p dir="auto" class="k">c</p>'
     assert user_message("<b>hi</b>") == {"role": "user", "content": '<p dir="auto" class="qa-user">&lt;b&gt;hi&lt;/b&gt;</p>'}
 
@@ -79,6 +94,6 @@ def test_status_line_documents_and_summaries():
     docs = (IndexedDocument("تقرير.txt", 3, "2024-05-01T12:03:09+00:00", 10),)
     assert document_rows(docs) == [["تقرير.txt", 3, "2024-05-01 12:03 UTC"]]
     summary = change_summary(["a.txt"], [Rejected("<x>.pdf", "not a .txt or .md file")], note="Index updated.")
-    assert summary == ('<p dir="auto">Added a.txt.</p><p dir="auto">Skipped &lt;x&gt;.pdf: not a .txt or .md file.</p>'
+    assert summary == ('<p dir="auto">Added a.txt.</p><p dir="auto">Skipped &lt;x&gt;.pdf&#58; not a .txt or .md file.</p>'
                        '<p dir="auto">Index updated.</p>')
     assert change_summary(removed="a.txt") == '<p dir="auto">Removed a.txt.</p>'

@@ -10,7 +10,8 @@ import pytest
 
 import qa.web.library
 from qa.store.build import build_index
-from qa.errors import InvalidArgument
+from helpers import remount_readonly, small_tmpfs
+from qa.errors import InvalidArgument, SeedsWriteFailed
 from qa.web.library import (MAX_UPLOAD_BYTES, Upload, indexed_documents, known_contents, read_upload, remove_document, safe_name,
                         save_uploads, status)
 
@@ -167,3 +168,41 @@ def test_a_manifest_of_another_format_gives_the_rebuild_hint(tmp_path, manifest)
         qa.web.library.read_manifest(tmp_path)
     with pytest.raises(IndexIncompatible):
         indexed_documents(tmp_path)
+
+
+def test_a_full_disk_rejects_the_upload_in_one_line_and_leaves_nothing_behind(tmp_path: Path):
+    """Before, the OSError escaped save_uploads, and the chat's handler (QAError only) lost it."""
+    with small_tmpfs(tmp_path / "disk", "64k") as seeds:
+        (seeds / "kept.txt").write_bytes(TEXT)
+        big = Upload("big.txt", b"Zephyria harbour news. " * 8000)  # ~180 kB onto a 64 kB disk
+        report = save_uploads(seeds, [big, Upload("small.txt", TEXT.replace(b"3", b"4"))])
+        assert report.saved == ("small.txt",)
+        ((name, reason),) = [(r.name, r.reason) for r in report.rejected]
+        assert name == "big.txt" and reason == f"cannot save big.txt in {seeds}: no space left on device"
+        assert sorted(p.name for p in seeds.iterdir()) == ["kept.txt", "small.txt"]  # no hidden half-file
+        assert (seeds / "kept.txt").read_bytes() == TEXT
+
+
+def test_a_read_only_seeds_folder_refuses_saves_and_removals_in_one_line(tmp_path: Path):
+    with small_tmpfs(tmp_path / "disk") as seeds:
+        (seeds / "kept.txt").write_bytes(TEXT)
+        remount_readonly(seeds)
+        report = save_uploads(seeds, [Upload("new.txt", TEXT.replace(b"3", b"5"))])
+        assert report.saved == () and report.rejected[0].reason.endswith("read-only file system")
+        with pytest.raises(SeedsWriteFailed, match="cannot remove kept.txt from .*: read-only file system"):
+            remove_document(seeds, "kept.txt")
+        assert [p.name for p in seeds.iterdir()] == ["kept.txt"]
+
+
+def test_uploads_are_saved_where_the_file_system_has_no_hard_links(tmp_path: Path, monkeypatch):
+    import errno
+
+    def no_links(src, dst, *args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")  # what FAT answers
+
+    monkeypatch.setattr(qa.web.library.os, "link", no_links)
+    (tmp_path / "report.txt").write_bytes(b"an older report")
+    report = save_uploads(tmp_path, [Upload("report.txt", TEXT)])
+    assert report.saved == ("report-1.txt",)
+    assert (tmp_path / "report.txt").read_bytes() == b"an older report" and (tmp_path / "report-1.txt").read_bytes() == TEXT
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report-1.txt", "report.txt"]
