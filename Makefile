@@ -13,7 +13,7 @@ export TRANSFORMERS_OFFLINE := 1
 # glibc per-thread arenas grew the server ~10% under load; two arenas keep it flat (docs/reliability.md).
 export MALLOC_ARENA_MAX := 2
 
-.PHONY: setup dictionary model index run test bench browser clean
+.PHONY: setup dictionary model index run test bench browser ocr clean
 
 setup: $(STAMP)
 
@@ -43,11 +43,22 @@ $(DICTIONARY): | $(STAMP)
 model: setup dictionary
 	$(PY) -m qa prepare-model
 
-index: model
+index: model ocr
 	$(PY) -m qa build
 
 run: index
 	$(PY) app.py
+
+# Optional OCR of images and scanned PDFs (qa/ingest/readers/ocr.py): Debian's tesseract with Arabic
+# and English. Installed where apt can (root or sudo); elsewhere qa skips such files and says why.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng
+ocr:
+	@dpkg -s $(OCR_PACKAGES) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO=sudo; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ] || ! command -v apt-get >/dev/null; then \
+	    echo "note: OCR is off (install $(OCR_PACKAGES) to read images and scanned PDFs)"; \
+	  else $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(OCR_PACKAGES) >/dev/null \
+	    || echo "note: OCR is off (apt-get could not install $(OCR_PACKAGES))"; fi; }
 
 # Debian's chromium drives the browser tests (never a playwright browser download);
 # Noto gives the page Arabic glyphs without any web font.
@@ -57,7 +68,7 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
-test: setup browser model
+test: setup browser ocr model
 	$(PY) -m pytest -q
 
 bench: index

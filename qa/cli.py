@@ -1,4 +1,4 @@
-"""Command line: `qa build | ask | serve | eval | prepare-model`.
+"""Command line: `qa build | add | ask | serve | eval | prepare-model`.
 
 Each command parses its arguments, makes one library call and prints the
 result. Domain errors become one line on stderr and exit code 2; nothing here
@@ -32,6 +32,23 @@ def _cmd_build(args: argparse.Namespace) -> int:
           f"{report.removed} removed, {report.unchanged} unchanged; {report.chunks} chunks, "
           f"{report.embedded} texts embedded in {report.seconds:.1f} s")
     return 0
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from .ingest.fetch import fetch
+    from .web import library
+
+    settings = load_settings().with_overrides(seeds_dir=args.seeds, index_dir=args.index)
+    pages = [fetch(url) for url in args.urls]
+    report = library.save_uploads(settings.seeds_dir, [library.Upload(p.name, p.data) for p in pages],
+                                  library.known_contents(settings.index_dir))
+    for rejected in report.rejected:
+        print(f"warning: not added {rejected.name}: {rejected.reason}", file=sys.stderr)
+    for name in report.saved:
+        print(f"saved {settings.seeds_dir / name}")
+    if not report.saved:
+        return 2 if report.rejected else 0
+    return 0 if args.no_build else _cmd_build(argparse.Namespace(seeds=args.seeds, index=args.index, model=args.model))
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
@@ -120,6 +137,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--index", default=None, help="index folder (default: index, or QA_INDEX_DIR)")
     b.add_argument("--model", default=None, help="sentence-transformers model (default: multilingual-e5-small)")
     b.set_defaults(func=_cmd_build)
+    d = sub.add_parser("add", help="fetch web pages (or PDFs, feeds) by URL into the seeds folder, then update the index")
+    d.add_argument("urls", nargs="+", metavar="URL")
+    d.add_argument("--seeds", default=None)
+    d.add_argument("--index", default=None)
+    d.add_argument("--model", default=None)
+    d.add_argument("--no-build", action="store_true", help="only save the pages into the seeds folder")
+    d.set_defaults(func=_cmd_add)
     a = sub.add_parser("ask", help="answer a question from the index")
     a.add_argument("question")
     a.add_argument("--k", type=int, default=5, help="passages to return (1-100)")

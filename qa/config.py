@@ -59,6 +59,7 @@ class Settings:
     precision: str = "auto"  # documents: "auto" = bf16 where the CPU computes it natively (model/precision.py)
     isa_cap: str = ""  # ONEDNN_MAX_CPU_ISA: a cap below bf16 makes "auto" choose fp32
     device: str = "auto"  # documents: "auto" = a CUDA GPU when torch sees one, else the CPU
+    watch: bool = True  # the chat re-indexes seeds/ when files change there (QA_WATCH=0: only on request)
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """A copy with the non-None overrides applied (per-call arguments)."""
@@ -94,6 +95,7 @@ def load_settings() -> Settings:
         precision=_choice("QA_PRECISION", "auto", PRECISIONS),
         isa_cap=(os.environ.get("ONEDNN_MAX_CPU_ISA") or "").strip(),
         device=_device(os.environ.get("QA_DEVICE") or "auto"),
+        watch=(os.environ.get("QA_WATCH") or "1").strip() != "0",
     )
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from helpers import run_cli
+from qa import api
 from qa.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,3 +85,34 @@ def test_an_index_path_that_is_a_file_is_one_line_not_a_traceback(tmp_path, caps
     _one_line_error(err)
     assert "no index in" in err
     assert not_a_folder.read_text(encoding="utf-8").startswith("a file")  # left as it was
+
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Zephyria festival set for March</title>
+<meta property="og:title" content="Zephyria festival set for March"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<article><h1>Zephyria festival set for March</h1><p class="byline">By Lina Haddad</p>
+<p>The Zephyria harbour festival is held every year on 3 March, the town council said on Monday.</p>
+<p>Fishermen decorate their boats with paper lanterns and sail past the old lighthouse at dusk, a tradition
+that goes back more than a century, according to the local historical society.</p></article>
+<footer>Copyright 2015 Zephyria Daily. All rights reserved.</footer></body></html>"""
+
+
+@pytest.mark.slow
+def test_add_fetches_a_page_by_url_saves_it_and_answers_from_it(tmp_path, cache_dir, capsys):
+    """`qa add URL` against a web server of the test's own on 127.0.0.1 (no other address is contacted)."""
+    from helpers import http_server
+
+    site, seeds, index = tmp_path / "site", tmp_path / "seeds", tmp_path / "index"
+    (site / "news").mkdir(parents=True)
+    (site / "news" / "festival.html").write_text(PAGE, encoding="utf-8")
+    seeds.mkdir()
+    with http_server(site) as base:
+        assert main(["add", f"{base}news/festival.html", "--seeds", str(seeds), "--index", str(index)]) == 0
+        assert (seeds / "festival.html").read_text(encoding="utf-8") == PAGE  # saved as the page itself
+        assert main(["add", f"{base}news/missing.html", "--seeds", str(seeds), "--index", str(index)]) == 2
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    assert "answered 404" in err
+    ans = api.answer("When is the Zephyria harbour festival held?", index_dir=index)
+    assert ans.found and "3 March" in ans.quote and ans.source == "festival.html"
+    assert ans.passages[0].title == "Zephyria festival set for March"

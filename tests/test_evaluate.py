@@ -1,13 +1,16 @@
 """`qa eval`: SQuAD loading (plumbing) and a real run on three XQuAD articles (real model and index)."""
 import json
+from collections import Counter
 
 import pytest
 
-from conftest import EVAL_DIR
+import qa.evaluate
+from conftest import EVAL_DIR, FakeEmbedder
+from qa.answers.abstention import confidence, is_found
 from qa.answers.evidence import FEATURES
 from qa.ingest.chunking import ChunkSettings
 from qa.errors import InvalidArgument
-from qa.evaluate import load_squad
+from qa.evaluate import evaluate, load_squad
 from helpers import run_cli
 
 
@@ -35,8 +38,60 @@ def test_load_squad_rejects_files_that_are_not_squad(tmp_path):
     (tmp_path / "bad.json").write_text('{"version": 1}', encoding="utf-8")
     with pytest.raises(InvalidArgument, match="SQuAD"):
         load_squad(tmp_path / "bad.json")
-    with pytest.raises(InvalidArgument):
+    with pytest.raises(InvalidArgument, match="cannot read SQuAD-format data: .*missing.json"):
         load_squad(tmp_path / "missing.json")
+
+
+# Four questions over three one-paragraph articles, each with how the stand-in abstention below treats it.
+ARTICLES = ["Apples grow in the orchards of the north.", "Barley is harvested in the south in June.",
+            "Cotton is spun in the mills of the east."]
+RULES = {  # question -> (its article, when it is refused)
+    "Where do apples grow?": (0, "when its article is hidden"),
+    "Which fruit grows in orchards?": (0, "never"),  # as if every folder answered it
+    "When is barley harvested?": (1, "when its article is hidden or fewer than 3 articles are searched"),
+    "Who spins cotton?": (2, "always"),
+}
+
+
+def test_eval_refusal_rates_count_each_question_in_its_folder(tmp_path, monkeypatch):
+    """The rates are the shares of the questions refused in each setting, with the folder each setting searches."""
+    qas = {a: [] for a in range(len(ARTICLES))}
+    for n, (question, (article, _)) in enumerate(RULES.items()):
+        qas[article].append({"id": f"q{n}", "question": question, "answers": [{"text": "x"}]})
+    (tmp_path / "ar.json").write_text(json.dumps(_squad([[{"context": text, "qas": qas[a]}]
+                                                         for a, text in enumerate(ARTICLES)])), encoding="utf-8")
+    searched = []
+
+    def refused(sel) -> bool:  # stands in for the abstention model, from what the question could see
+        article, rule = RULES[sel.search.query]
+        visible = {s.passage.source for s in sel.search.ranked}
+        searched.append((sel.search.query, frozenset(visible)))
+        hidden = f"article_{article:03d}.txt" not in visible
+        return {"never": False, "always": True, "when its article is hidden": hidden,
+                "when its article is hidden or fewer than 3 articles are searched": hidden or len(visible) < 3}[rule]
+
+    monkeypatch.setattr(qa.evaluate, "_refused", refused)
+    report = evaluate(tmp_path / "ar.json", FakeEmbedder(), work_dir=tmp_path, folder_sizes=(1, 2))
+    assert report.questions == 4 and report.chunks == 3
+    # The whole index refuses only "always" (1 of 4); with its own article hidden, all but "never" (3 of 4).
+    assert (report.answerable_refused, report.unanswerable_refused) == (0.25, 0.75)
+    # In folders of 1 or 2 articles with its own, barley's question has fewer than 3 to search too (2 of 4).
+    assert report.small_folders == {1: {"answerable_refused": 0.5, "unanswerable_refused": 0.75},
+                                    2: {"answerable_refused": 0.5, "unanswerable_refused": 0.75}}
+    assert Counter(folder for _, _, folder in report.answerable) == {3: 4, 1: 4, 2: 4}
+    assert Counter(folder for _, _, folder in report.unanswerable) == {2: 8, 1: 4}
+    assert [article for article, _, folder in report.answerable if folder == 3] == [0, 0, 1, 2]
+    # Each question searched: the whole index, without its article, then per size a folder with and one without it.
+    cotton = [visible for question, visible in searched if question == "Who spins cotton?"]
+    assert [len(visible) for visible in cotton] == [3, 2, 1, 1, 2, 2]
+    assert ["article_002.txt" in visible for visible in cotton] == [True, False, True, False, True, False]
+
+
+def _refused_share(samples: list, folder: int) -> float:
+    """The share of the report's per-question evidence, in folders of `folder` articles, that abstention refuses."""
+    features = [f for _, f, size in samples if size == folder]
+    assert features, folder
+    return sum(not is_found(confidence(f), f) for f in features) / len(features)
 
 
 def _three_articles(tmp_path, *langs):
@@ -56,12 +111,16 @@ def test_eval_on_three_xquad_articles_measures_and_reports_evidence(tmp_path, ca
     assert report["questions"] == 12 and report["chunks"] >= 9  # 15 paragraphs, most one chunk each (12)
     assert report["chunking"] == ChunkSettings().as_dict()  # chunked as `qa build` would
     # English questions over three Arabic articles: nearly always the right passage in the top 5.
-    assert report["recall_at_1"] <= report["recall_at_5"] and report["recall_at_5"] >= 0.75
+    assert report["recall_at_5"] >= 0.75
     assert report["quote_accuracy"] >= 0.5
-    assert 0.0 <= report["answerable_refused"] <= 1.0 and 0.0 <= report["unanswerable_refused"] <= 1.0
+    # The rates are the abstention model's verdicts on the evidence the report gives per question:
+    # over the whole index (3 articles) and with the question's own article hidden (2).
+    assert report["answerable_refused"] == pytest.approx(_refused_share(report["answerable"], 3))
+    assert report["unanswerable_refused"] == pytest.approx(_refused_share(report["unanswerable"], 2))
     assert len(report["answerable"]) == len(report["unanswerable"]) == 12
     assert all(set(FEATURES) <= set(features) for _, features, _ in report["answerable"])
-    assert {article for article, _, _ in report["answerable"]} <= {0, 1, 2}
+    # --limit 12 asks every 105/12th question, not the first 12 (all article 0's): its 74, then 23 and 8.
+    assert Counter(article for article, _, _ in report["answerable"]) == {0: 9, 1: 3}
     assert {folder for _, _, folder in report["answerable"]} == {3}  # the whole index: three articles
     assert {folder for _, _, folder in report["unanswerable"]} == {2}  # its own article hidden
     assert report["small_folders"] == {}
@@ -76,7 +135,9 @@ def test_eval_asks_again_in_small_folders(tmp_path, cache_dir):
     report = json.loads(done.stdout)
     # Each question once in the whole index and once in a folder of one article, with and without its own.
     assert set(report["small_folders"]) == {"1"}
-    assert {"answerable_refused", "unanswerable_refused"} == set(report["small_folders"]["1"])
+    assert report["small_folders"]["1"] == pytest.approx({
+        "answerable_refused": _refused_share(report["answerable"], 1),
+        "unanswerable_refused": _refused_share(report["unanswerable"], 1)})
     for key in ("answerable", "unanswerable"):
         assert sorted(folder for _, _, folder in report[key]).count(1) == 6 and len(report[key]) == 12
     # Arabic questions against one other article share almost none of its rare words.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import html
 import os
 import shutil
 import socket
@@ -22,10 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from qa.answers.messages import language_of
+from qa.web.chatformat import LABELS
 import qa
 import qa.api
 import qa.ingest.documents
 from conftest import SEED_FILE, FakeEmbedder
+from helpers import MARKUP_QUESTION, MARKUP_SOURCE, MARKUP_TEXT, RAW_MARKUP, add_markup_document
 from qa.store import index as store
 from qa.store.build import build_index
 from qa.cli import main
@@ -52,7 +56,6 @@ QUESTIONS = {
 }
 EMPTY = {"empty": "", "whitespace": " \t\n\u00a0\u3000 ", "control only": "\x00\x01\x1b", "zero width": "\u200b\ufeff"}
 NOT_ANSWERABLE = ("only emoji", "only punctuation")
-MARKUP = ("<script", "<img", "<iframe", "onerror=", 'href="javascript')
 
 
 def texts_of(seeds: Path) -> dict[str, str]:
@@ -161,7 +164,9 @@ def test_cli_question_starting_with_a_dash(fake_index: Path, capsys: pytest.Capt
 def test_real_model_answers_any_question(seed_index: Path, name: str) -> None:
     ans = qa.answer(QUESTIONS[name], index_dir=seed_index)
     assert_well_formed(ans, texts_of(seed_index.parent / "seeds"))
-    assert ans.language in ("ar", "en")
+    # By the script of most letters ("mixed scripts" is mostly Latin), then Latin stop words; English otherwise.
+    expected = {"long arabic": "ar", "russian": "ru"}.get(name, "en")
+    assert ans.language == expected
     if name in NOT_ANSWERABLE:
         assert not ans.found
 
@@ -211,11 +216,20 @@ def other_local_addresses() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def chat_server(seed_index: Path, cache_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    from helpers import copy_corpus, running_app
+def chat_corpus(seed_index: Path, real_embedder, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seed article and the markup document (the chat shows documents, never the question), indexed."""
+    from helpers import copy_corpus
 
     seeds, index = copy_corpus(seed_index, tmp_path_factory.mktemp("inputs-app"))
-    with running_app(seeds, index, cache_dir, QA_HOST="") as url:  # QA_HOST unset: the default
+    add_markup_document(seeds, index, real_embedder)
+    return seeds, index
+
+
+@pytest.fixture(scope="module")
+def chat_server(chat_corpus: tuple[Path, Path], cache_dir: Path):
+    from helpers import running_app
+
+    with running_app(*chat_corpus, cache_dir, QA_HOST="") as url:  # QA_HOST unset: the default
         yield url
 
 
@@ -231,13 +245,13 @@ def test_the_chat_listens_on_loopback_only_by_default(chat_server: str) -> None:
     port = int(chat_server.rstrip("/").rsplit(":", 1)[1])
     assert listening_addresses(port) == {"127.0.0.1"}
     for address in other_local_addresses():
-        with pytest.raises(OSError):
+        with pytest.raises(ConnectionRefusedError):
             socket.create_connection((address, port), timeout=2).close()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [*QUESTIONS, *EMPTY])
-def test_chat_answers_any_question_or_says_why_not(chat_client, name: str) -> None:
+def test_chat_answers_any_question_or_says_why_not(chat_client, chat_corpus: tuple[Path, Path], name: str) -> None:
     question = QUESTIONS.get(name, EMPTY.get(name))
     messages = chat_client.predict(question, api_name="/chat")
     assert messages and all(m["role"] == "assistant" and isinstance(m["content"], str) for m in messages)
@@ -246,9 +260,35 @@ def test_chat_answers_any_question_or_says_why_not(chat_client, name: str) -> No
         assert len(messages) == 1 and 'class="qa-error"' in contents[0] and "question is empty" in contents[0]
     else:
         assert len(messages) == 2 and ("qa-quote" in contents[0] or "qa-notfound" in contents[0])
-        assert messages[1]["metadata"]["title"].endswith(")")
-    assert not any(tag in c for c in contents for tag in MARKUP), contents
-    assert "Traceback" not in "".join(contents)
+        # The sources: the default k=5 passages, or all the index has, under a title in the answer's language.
+        shown_passages = min(5, len(store.load(chat_corpus[1]).chunks))
+        assert contents[1].count('class="qa-passage') == shown_passages
+        title = LABELS[language_of(question)]["sources"]  # "Sources", "المصادر", "Источники"...
+        assert messages[1]["metadata"]["title"] == f"{title} ({shown_passages})"
+    shown = "".join(contents)
+    assert not any(tag in shown for tag in RAW_MARKUP), contents
+    if name == "html":  # the question shares the markup document's words: its passage is shown, as text
+        assert MARKUP_SOURCE in html.unescape(shown), contents
+        assert all(markup in html.unescape(shown) for markup in MARKUP_TEXT), contents
+    assert "Traceback" not in shown
+
+
+@pytest.mark.slow
+def test_chat_shows_markup_quoted_from_a_document_as_text(chat_client) -> None:
+    answer, sources = chat_client.predict(MARKUP_QUESTION, api_name="/chat")
+    assert "qa-quote" in answer["content"] and MARKUP_SOURCE in html.unescape(answer["content"]), answer
+    for message in (answer, sources):  # the quote, and the cited passage with the quote highlighted
+        assert all(markup in html.unescape(message["content"]) for markup in MARKUP_TEXT), message  # as text
+        assert not any(tag in message["content"] for tag in RAW_MARKUP), message  # not as markup
+
+
+@pytest.mark.slow
+def test_chat_error_naming_a_bad_value_shows_it_as_text(chat_client) -> None:
+    (message,) = chat_client.predict("Who proposed a ground operation?", None, "<img src=x onerror=alert(2)>",
+                                     api_name="/chat")
+    assert 'class="qa-error"' in message["content"] and "must be an integer" in message["content"], message
+    assert "k='<img src=x onerror=alert(2)>'" in html.unescape(message["content"]), message  # the value, as text
+    assert "<img" not in message["content"], message
 
 
 # --- documents --------------------------------------------------------------------------------------------
@@ -277,7 +317,7 @@ def hostile_seeds(seeds: Path) -> tuple[dict[str, str], dict[str, str]]:
     for name, text in indexed.items():
         (seeds / name).write_text(text, encoding="utf-8")
     latin1 = "Le café du marché a fermé. Les élèves ont manifesté.\n"
-    (seeds / "latin1.txt").write_bytes(latin1.encode("latin-1"))  # not UTF-8; Windows-1256 reads it exactly
+    (seeds / "latin1.txt").write_bytes(latin1.encode("latin-1"))  # not UTF-8; Windows-1252 reads it exactly
     indexed["latin1.txt"] = latin1
     deep = seeds.joinpath(*(f"level{n}" for n in range(50)))
     deep.mkdir(parents=True)
@@ -306,7 +346,7 @@ def hostile_seeds(seeds: Path) -> tuple[dict[str, str], dict[str, str]]:
         "bad-utf16.txt": "not valid utf-16-le after its byte-order mark", "huge.txt": "larger than 20 MB limit",
         "cycle-a.txt": "cannot read (too many levels of symbolic links)",
         "cycle-b.txt": "cannot read (too many levels of symbolic links)",
-        "zero.txt": "not a regular file", "pipe.txt": "not a regular file", "report.pdf": "unsupported type .pdf",
+        "zero.txt": "not a regular file", "pipe.txt": "not a regular file", "report.pdf": "not a valid PDF",
     }
     return indexed, skipped
 
@@ -337,7 +377,7 @@ def test_broken_documents_are_skipped_with_a_warning_and_the_rest_indexed(tmp_pa
     assert warnings_of(done.stderr) == skipped
     assert f": {len(indexed)} added," in done.stdout
     assert_indexed(index, indexed)
-    assert {d.source: d.encoding for d in store.load(index).manifest.documents}["latin1.txt"] == "cp1256"
+    assert {d.source: d.encoding for d in store.load(index).manifest.documents}["latin1.txt"] == "cp1252"
     assert snapshot(seeds) == before
 
 

@@ -33,6 +33,7 @@ class Answer:
     confidence: float = 0.0  # probability that the documents answer the question
     language: str = "en"
     query: str = field(default="", repr=False)  # what retrieval actually searched
+    page: int = 0  # the quote's page in its document (PDFs), 0 when it has none
 
 
 @dataclass(frozen=True)
@@ -51,28 +52,33 @@ def select(retriever: Retriever, question: str, history: Sequence[dict] | None =
            exclude: frozenset[str] = frozenset(), pair: bool = True) -> Selection:
     """Retrieve and pick the best quote; `exclude` hides documents (used to make unanswerable questions).
 
-    With a conversation, a question that points back ("and who opposed it?")
-    is searched together with the previous question; any other question is
-    searched alone first, and with the previous question only if alone it
-    finds no answer.
+    With a conversation, the question is searched alone and together with the
+    previous question, and the better-evidenced reading wins: found over not
+    found, then the higher confidence. Whether the question points back
+    ("and who opposed it?") only breaks an exact tie, so a new question that
+    happens to hold "that" or "هذا" is not answered from the previous topic.
     """
-    if previous_question(history) is None:
-        return _select_one(retriever, question, k, exclude, pair)
-    contextual = contextual_query(question, history)
-    if is_follow_up(question):
-        return _select_one(retriever, contextual, k, exclude, pair)
     alone = _select_one(retriever, question, k, exclude, pair)
-    if alone.rank >= 0 and is_found(alone.confidence, alone.features):
+    if previous_question(history) is None:
         return alone
-    with_context = _select_one(retriever, contextual, k, exclude, pair)
-    return with_context if with_context.confidence > alone.confidence else alone
+    with_context = _select_one(retriever, contextual_query(question, history), k, exclude, pair)
+
+    def strength(sel: Selection) -> tuple[bool, float]:
+        return sel.rank >= 0 and is_found(sel.confidence, sel.features), sel.confidence
+
+    if strength(with_context) == strength(alone):
+        return with_context if is_follow_up(question) else alone
+    return max(alone, with_context, key=strength)
 
 
 def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[str], pair: bool) -> Selection:
     search = retriever.run(question, k=max(k, EVIDENCE_PASSAGES), exclude=exclude)
     idx = search.index if search.index is not None else retriever.index()
-    trimmed = dataclasses.replace(search, ranked=search.ranked[:k], index=idx)
-    rank, rows = best_quote(idx, trimmed, pair)
+    # Quote and verdict from the same EVIDENCE_PASSAGES whatever k: k only sets how many are shown
+    # (at least up to the quoted one).
+    rank, rows = best_quote(idx, dataclasses.replace(search, ranked=search.ranked[:EVIDENCE_PASSAGES], index=idx),
+                           pair)
+    trimmed = dataclasses.replace(search, ranked=search.ranked[:max(k, rank + 1)], index=idx)
     if rank < 0:
         return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search))
     start, end = int(idx.unit_start[rows[0]]), int(idx.unit_end[rows[-1]])
@@ -93,4 +99,4 @@ def answer(retriever: Retriever, question: str, history: Sequence[dict] | None =
     top = passages[sel.rank]
     text = f"{sel.quote} [{sel.rank + 1}]\n\n{MESSAGES[lang]['source']}: {top.source}"
     return Answer(text, sel.quote, True, passages, top.source, sel.start, sel.end, sel.rank + 1,
-                  sel.confidence, lang, sel.search.query)
+                  sel.confidence, lang, sel.search.query, top.page_at(sel.start))

@@ -46,19 +46,22 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     z = (float(combined[j]) - float(background.mean())) / spread if spread > 1e-6 else 0.0
     chunk = idx.chunks[int(idx.unit_chunk[rows[j]])]
     # The same evidence across scripts: the question's Latin-script names in the chunk's Arabic words.
-    named = idx.names.idf_share(search.names, document_keys(chunk.text)) if search.names else 0.0
+    # Word statistics of what was searched: the visible documents alone when some are hidden.
+    lexical = search.lexical if search.lexical is not None else idx.lexical
+    names = search.name_index if search.name_index is not None else idx.names
+    named = names.idf_share(search.names, document_keys(chunk.text)) if search.names else 0.0
     has_names = 1.0 if search.names else 0.0
     chunk_terms = terms(chunk.text)
-    rare = idx.lexical.idf_share(search.terms, chunk_terms)
+    rare = lexical.idf_share(search.terms, chunk_terms)
     # And the English question's words, translated, among the chunk's Arabic terms (translation.py).
     known = search.translation_coverage
-    found = idx.lexical.concept_share(search.translations, chunk_terms) if known else 0.0
+    found = lexical.concept_share(search.translations, chunk_terms) if known else 0.0
     return {
         "sentence_dense": float(dense[j]),
         "sentence_sparse": float(sparse[j]),
         "sentence_z": z,
-        "chunk_dense": max(s.dense for s in search.ranked),
-        "chunk_sparse": max(s.sparse for s in search.ranked),
+        "chunk_dense": max(s.dense for s in ranked),
+        "chunk_sparse": max(s.sparse for s in ranked),
         "coverage": search.coverage,
         "rare_terms_found": search.coverage * rare,
         "rare_terms_missing": search.coverage * (1 - rare),

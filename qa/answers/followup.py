@@ -1,7 +1,8 @@
 """Follow-up questions: does a question lean on the conversation, and what to search instead.
 
-Looks at the question's words and the previous user turn only; whether the
-contextual search is used is decided in `answering.select`.
+Looks at the question's words and the previous user turn only. The pattern
+only breaks ties: `answering.select` searches both readings, the question
+alone and with its context, and keeps the better-evidenced one.
 
 >>> is_follow_up("and who opposed it?")
 True
@@ -14,10 +15,12 @@ import re
 from collections.abc import Sequence
 
 _FOLLOW_UP_START = re.compile(
-    r"^(and|but|what about|how about|so|then|also)\b|^(ماذا عن|ثم)|^[وف](متى|من|ما|ماذا|كيف|أين|اين|لماذا|هل|كم|أي|اي)",
+    r"^(and|but|what about|how about|so|then|also)\b|^(ماذا عن|ثم)\b"
+    r"|^[وف](متى|من|ما|ماذا|كيف|أين|اين|لماذا|هل|كم|أي|اي)\b",
     re.IGNORECASE)
-# Words that point back into the conversation; a question holding one needs its context.
-_ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|him|her)\b|(ذلك|هذا|هذه|تلك|هؤلاء|هو|هي|هم)(?!\w)",
+# Words that point back into the conversation. Not هو/هي/هم: Arabic uses them as a copula
+# ("ما هو موقف الاتحاد الأوروبي؟" is a first question).
+_ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|him|her|ذلك|هذا|هذه|تلك|هؤلاء)\b",
                        re.IGNORECASE)
 
 

@@ -1,60 +1,66 @@
 """Reading user documents from a seeds folder.
 
-Job: find the `.txt` / `.md` files under a folder (recursively, in a fixed
-order), decode each one from its bytes (UTF-8 with or without BOM, UTF-16 with
-BOM, or Windows-1256 Arabic), and say why any other file was skipped. A file
-that is UTF-8 but for a few bad bytes (a truncated download, a mixed-encoding
-scrape) is read as UTF-8 with those bytes replaced by U+FFFD and a warning:
-Windows-1256 accepts every byte, and would turn its Arabic into mojibake.
+Job: find the files under a folder (recursively, in a fixed order), read each
+one with the reader of its format (`readers/`: plain text, web pages, PDF,
+Word, e-books, e-mail, feeds, images by OCR), and say why any other file was
+skipped. Plain text is decoded here, in this process; every other format is
+read in a child process with a time and memory limit (`readers/sandbox.py`),
+because its parsers meet untrusted bytes. A file that gives several parts (a
+feed's items) becomes one document per part, `feed.xml#<id>`.
 
-Left out on purpose: no newline or Unicode normalization (chunk offsets index
-into the text exactly as decoded), no printing or logging (the caller reports
-`SkippedFile` entries), no writes of any kind, no PDF/HTML/Office formats.
-
->>> decode_bytes("سلام".encode("cp1256"))
-('سلام', 'cp1256')
->>> decode_bytes("قالت الوزارة".encode() + b"\\xff")
-('قالت الوزارة\ufffd', 'utf-8 (1 invalid byte replaced)')
+Left out on purpose: no printing or logging (the caller reports `SkippedFile`
+entries) and no writes of any kind: files in the seeds folder are never changed.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InvalidArgument, SeedsNotFound, UnreadableDocument
+from .readers import Extracted, Metadata, format_of
+from .readers import text as plain
+from .readers.sandbox import ReaderProcess
+from .readers.text import BINARY, UNDECODABLE, decode_bytes  # noqa: F401 - part of this module's interface
 
-MAX_BYTES = 20 * 1024 * 1024
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md"})
-UNDECODABLE = "not valid text in UTF-8, UTF-16 or Windows-1256"
-BINARY = "binary content"
-# Nearly UTF-8: at least NEARLY_UTF8_RATIO well-formed multi-byte characters per bad sequence.
-# Windows-1256 Arabic read as UTF-8 gives almost none (its letters are lead bytes followed by
-# other letters, not by continuation bytes): docs/reliability.md has the measurement.
-NEARLY_UTF8_RATIO = 2
-# Control characters that real text files do contain.
-_TEXT_CONTROLS = frozenset("\t\n\r\f")
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig", "utf-8"),
-    (b"\xff\xfe", "utf-16-le", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be", "utf-16-be"),
-)
+MAX_BYTES = 20 * 1024 * 1024  # plain text; other formats have their own limit (readers.FORMATS)
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+
+
+def is_supported(suffix: str) -> bool:
+    return suffix.lower() in TEXT_SUFFIXES or format_of(suffix) is not None
+
+
+def max_bytes_for(suffix: str) -> int:
+    fmt = format_of(suffix)
+    return fmt.max_bytes if fmt is not None else MAX_BYTES
+
+
+def kind_of(suffix: str) -> str:
+    """The format's name as the Documents tab shows it."""
+    fmt = format_of(suffix)
+    return fmt.name if fmt is not None else "text"
 
 
 @dataclass(frozen=True)
 class Document:
-    source: str  # path relative to the seeds folder, POSIX separators
+    source: str  # path relative to the seeds folder, POSIX separators; "feed.xml#<id>" for a feed's item
     text: str
-    sha256: str  # of the raw bytes
+    sha256: str  # of the raw bytes (of the part's text and metadata for one part of several)
     encoding: str
     size: int
+    meta: Metadata = field(default_factory=Metadata)
+    note: str = ""  # the reader's warning
 
     @property
     def warning(self) -> str:
         """Why the text may not be exactly the file's ("" when it is)."""
+        if self.note:
+            return self.note
         return "invalid UTF-8 bytes replaced by U+FFFD" if "replaced" in self.encoding else ""
 
 
@@ -62,66 +68,6 @@ class Document:
 class SkippedFile:
     source: str
     reason: str
-
-
-def _looks_binary(text: str) -> bool:
-    """True when the text holds NULs, or stray control characters beyond one or 1%."""
-    if "\x00" in text:
-        return True
-    controls = sum(1 for ch in text if (ch < " " or ch == "\x7f") and ch not in _TEXT_CONTROLS)
-    return controls > max(1, len(text) // 100)
-
-
-def _plausible_cp1256(text: str) -> bool:
-    """Arabic letters, or at least 95% printable characters."""
-    if any("\u0600" <= ch <= "\u06ff" and ch.isalpha() for ch in text):
-        return True
-    printable = sum(1 for ch in text if ch.isprintable() or ch in _TEXT_CONTROLS)
-    return printable * 100 >= 95 * len(text)
-
-
-def _nearly_utf8(data: bytes) -> tuple[str, str] | None:
-    """(text with U+FFFD for the bad bytes, encoding note) when the bytes are UTF-8 but for a few; else None."""
-    text = data.decode("utf-8", errors="replace")
-    # Bad sequences: replacements beyond the U+FFFD characters the file may hold itself.
-    bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    well_formed = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
-    if bad <= 0 or well_formed < NEARLY_UTF8_RATIO * bad:
-        return None
-    return text, f"utf-8 ({bad} invalid byte{'s' if bad > 1 else ''} replaced)"
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode file bytes to (text, encoding name); the BOM, if any, is dropped.
-
-    >>> decode_bytes(b"\\xef\\xbb\\xbfhi\\r\\n")
-    ('hi\\r\\n', 'utf-8-sig')
-    """
-    for bom, name, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom):].decode(codec)
-            except UnicodeDecodeError:
-                raise UnreadableDocument(f"not valid {name} after its byte-order mark") from None
-            break
-    else:
-        # Without a BOM, NUL bytes mean binary data (BOM-less UTF-16 is not guessed).
-        if b"\x00" in data:
-            raise UnreadableDocument(BINARY)
-        try:
-            text, name = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            nearly = _nearly_utf8(data)
-            if nearly is not None:
-                text, name = nearly
-            else:
-                # Windows-1256 maps all 256 byte values, so it never fails by itself.
-                text, name = data.decode("cp1256"), "cp1256"
-                if not _plausible_cp1256(text):
-                    raise UnreadableDocument(UNDECODABLE) from None
-    if _looks_binary(text):
-        raise UnreadableDocument(BINARY)
-    return text, name
 
 
 def _check_folder(seeds_dir: Path) -> None:
@@ -176,11 +122,7 @@ def _os_reason(error: OSError) -> str:
     return f"cannot read ({(error.strerror or type(error).__name__).lower()})"
 
 
-def _read(path: Path, source: str, max_bytes: int) -> Document:
-    """Read one file, raising `UnreadableDocument` with a bare reason."""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise UnreadableDocument(f"unsupported type {suffix or '(no extension)'}")
+def _load(path: Path, max_bytes: int) -> bytes:
     try:
         info = path.stat()
         # Checked before opening: opening a FIFO or device would block or stream forever.
@@ -194,26 +136,65 @@ def _read(path: Path, source: str, max_bytes: int) -> Document:
         raise UnreadableDocument(_os_reason(error)) from None
     if len(data) > max_bytes:
         raise UnreadableDocument(_limit_text(max_bytes))
-    text, encoding = decode_bytes(data)
-    if not text.strip():
+    if not data:
         raise UnreadableDocument("empty file")
-    return Document(
-        source=source,
-        text=text,
-        sha256=hashlib.sha256(data).hexdigest(),
-        encoding=encoding,
-        size=len(data),
-    )
+    return data
+
+
+def _documents(source: str, data: bytes, parts: list[Extracted]) -> list[Document]:
+    if not parts:
+        raise UnreadableDocument("no text found")
+    if len(parts) == 1 and not parts[0].part:
+        p = parts[0]
+        return [Document(source, p.text, hashlib.sha256(data).hexdigest(), p.encoding, len(data), p.meta, p.warning)]
+    documents = []
+    for p in parts:
+        # A part's own digest: an unchanged item keeps its embeddings when its feed gains new ones.
+        digest = hashlib.sha256(json.dumps([p.text, p.meta.to_json()], ensure_ascii=False).encode()).hexdigest()
+        documents.append(Document(f"{source}#{p.part}", p.text, digest, p.encoding, len(p.text.encode()), p.meta,
+                                  p.warning))
+    return documents
+
+
+class _Reader:
+    """Reads files by suffix; other formats than plain text go through one child process, started on first use."""
+
+    def __init__(self) -> None:
+        self._process: ReaderProcess | None = None
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.close()
+
+    def read(self, path: Path, source: str, max_bytes: int) -> list[Document]:
+        """The documents of one file, raising `UnreadableDocument` with a bare reason."""
+        suffix = path.suffix.lower()
+        if suffix in TEXT_SUFFIXES:
+            data = _load(path, max_bytes)
+            return _documents(source, data, plain.read(data, path.name))
+        fmt = format_of(suffix)
+        if fmt is None:
+            raise UnreadableDocument(f"unsupported type {suffix or '(no extension)'}")
+        data = _load(path, fmt.max_bytes)
+        if self._process is None:
+            self._process = ReaderProcess()
+        return _documents(source, data, self._process.extract(suffix, data, path.name))
 
 
 def read_document(path: Path, seeds_dir: Path, max_bytes: int = MAX_BYTES) -> Document:
-    """Read one document; `UnreadableDocument` names the file and the reason."""
+    """Read one single-part document; `UnreadableDocument` names the file and the reason."""
     path, seeds_dir = Path(path), Path(seeds_dir)
     source = _source(path, seeds_dir)
+    reader = _Reader()
     try:
-        return _read(path, source, max_bytes)
+        (document, *more) = reader.read(path, source, max_bytes)
     except UnreadableDocument as error:
         raise UnreadableDocument(f"{source}: {error}") from None
+    finally:
+        reader.close()
+    if more:
+        raise InvalidArgument(f"{source} holds {1 + len(more)} documents: use read_documents")
+    return document
 
 
 def read_documents(
@@ -229,10 +210,14 @@ def read_documents(
         skipped.append(SkippedFile(where, _os_reason(error)))
 
     documents: list[Document] = []
-    for path in _walk(seeds_dir, on_error=folder_error):
-        source = _source(path, seeds_dir)
-        try:
-            documents.append(_read(path, source, max_bytes))
-        except UnreadableDocument as error:
-            skipped.append(SkippedFile(source, str(error)))
+    reader = _Reader()
+    try:
+        for path in _walk(seeds_dir, on_error=folder_error):
+            source = _source(path, seeds_dir)
+            try:
+                documents.extend(reader.read(path, source, max_bytes))
+            except UnreadableDocument as error:
+                skipped.append(SkippedFile(source, str(error)))
+    finally:
+        reader.close()
     return documents, skipped

@@ -33,15 +33,19 @@ import faiss
 import numpy as np
 
 from ..errors import InvalidArgument, QAError
+from ..ingest.readers.base import Metadata
 from ..model.embedding import Embedder
 from ..store import index as store
-from ..text.names import question_keys
+from ..text.names import document_keys, question_keys
 from ..text.terms import terms
 from ..store.bm25 import LexicalIndex
-from .loaded import LoadedIndex
+from .loaded import LoadedIndex, Visible
 from .question import validate_k, validate_question
 from .results import Passage, Scored, Search
 from .translation import translations
+
+_NO_METADATA = Metadata()
+MAX_VIEWS = 256  # folders without some documents kept for `exclude` (qa eval's simulation)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class Retriever:
         self._loader: threading.Thread | None = None
         self._starting = threading.Lock()
         self._failed: str | None = None  # a generation whose background load failed
+        self._views: dict[tuple[str, frozenset[str]], Visible] = {}
+        self._terms: dict[tuple[str, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def index(self) -> LoadedIndex:
         gen = store.current_generation(self.index_dir)
@@ -130,6 +136,23 @@ class Retriever:
             # Served as before; the next question loads in its own thread and reports the error.
             self._failed = gen.name if gen is not None else None
 
+    def _visible(self, idx: LoadedIndex, exclude: frozenset[str]) -> Visible:
+        """The index without `exclude` (cached: `qa eval` asks many questions of each such folder)."""
+        key = (idx.generation, exclude)
+        view = self._views.get(key)
+        if view is None:
+            def terms_of(row: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                found = self._terms.get((idx.generation, row))
+                if found is None:
+                    text = idx.chunks[row].text
+                    found = self._terms[(idx.generation, row)] = (tuple(terms(text)), tuple(document_keys(text)))
+                return found
+
+            if len(self._views) >= MAX_VIEWS:
+                self._views.pop(next(iter(self._views)))
+            view = self._views[key] = Visible(idx, exclude, terms_of)
+        return view
+
     def search(self, question: str, k: int = 5, candidates: int = 50,
                exclude: frozenset[str] = frozenset()) -> list[Scored]:
         return list(self.run(question, k, candidates, exclude).ranked)
@@ -140,32 +163,36 @@ class Retriever:
         question = validate_question(question)
         k = validate_k(k)
         idx = self.index()
+        # Hidden documents are as if never indexed: every statistic over the visible ones alone.
+        view = self._visible(idx, exclude) if exclude else None
+        lexical_index = view.lexical if view is not None else idx.lexical
+        name_index = view.names if view is not None else idx.names
         vectors = self.embedder.encode_query(question)
         qterms = tuple(terms(question))
-        qnames = tuple(question_keys(question, idx.lexical.vocabulary))
-        n = len(idx.chunks)
-        # Hidden documents leave the word statistics too, as if never indexed.
-        searched = idx.chunks.rows_outside(exclude) if exclude else None
-        coverage = idx.lexical.coverage(qterms, searched)
-        name_coverage = idx.names.coverage(qnames, searched)
+        qnames = tuple(question_keys(question, lexical_index.vocabulary))
+        n = len(view.rows) if view is not None else len(idx.chunks)
+        coverage = lexical_index.coverage(qterms)
+        name_coverage = name_index.coverage(qnames)
         translated = translations(question)
-        translation_coverage = idx.lexical.concept_coverage(translated, searched)
+        translation_coverage = lexical_index.concept_coverage(translated)
         empty = Search(question, vectors, qterms, coverage, (), idx, qnames, name_coverage,
-                       translated, translation_coverage)
+                       translated, translation_coverage, lexical_index, name_index)
         if n == 0:
             return empty
-        pool = n if exclude else min(n, max(candidates, 4 * k))
-        with single_thread():
-            _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
-        rows = {int(r) for r in dense_rows[0] if r >= 0}
-        lexical, weight = _bm25(idx.lexical, qterms, self.weights.lexical * coverage, pool, rows)
-        named, name_weight = _bm25(idx.names, qnames, self.weights.names * name_coverage, pool, rows)
+        # One pool whatever k (up to `candidates`): the verdict must not depend on how many passages are shown.
+        pool = min(n, max(candidates, k))
+        if view is not None:
+            rows = {int(r) for r in view.nearest(vectors.dense, pool)}
+        else:
+            with single_thread():
+                _, dense_rows = idx.chunk_search.search(vectors.dense[None, :], pool)
+            rows = {int(r) for r in dense_rows[0] if r >= 0}
+        lexical, weight = _bm25(lexical_index, qterms, self.weights.lexical * coverage, pool, rows, view)
+        named, name_weight = _bm25(name_index, qnames, self.weights.names * name_coverage, pool, rows, view)
         # Translated words only re-score: as a candidate source they cost more sentences to
         # score for almost no recall (docs/benchmarks.md).
-        crossed, cross_weight = _bm25(idx.lexical, tuple(sorted(set().union(*translated))),
-                                      self.weights.translation * translation_coverage, 0, rows)
-        if searched is not None:
-            rows &= set(searched.tolist())
+        crossed, cross_weight = _bm25(lexical_index, tuple(sorted(set().union(*translated))),
+                                      self.weights.translation * translation_coverage, 0, rows, view)
         if not rows:
             return empty
         cand = np.fromiter(sorted(rows), dtype=np.int64)
@@ -193,21 +220,27 @@ class Retriever:
         ranked = []
         for i in order:
             rec = idx.chunks[int(cand[i])]
-            passage = Passage(rec.text, rec.source, rec.start, rec.end, float(fused[i]), rec.chunk_id)
+            meta = idx.documents.get(rec.source) or _NO_METADATA
+            passage = Passage(rec.text, rec.source, rec.start, rec.end, float(fused[i]), rec.chunk_id,
+                              meta.title, meta.published, meta.author, meta.url, meta.pages)
             ranked.append(Scored(passage, int(cand[i]), float(dense[i]), float(sentence[i]), float(sparse[i]),
                                  float(lexical[cand[i]]), float(named[cand[i]]), float(crossed[cand[i]])))
         return dataclasses.replace(empty, ranked=tuple(ranked))
 
 
 def _bm25(lexical: LexicalIndex, query_terms: tuple[str, ...], weight: float, pool: int,
-          rows: set[int]) -> tuple[np.ndarray, float]:
-    """BM25 scores scaled to [0, 1] and their weight; adds its best `pool` chunks (if any) to `rows`.
+          rows: set[int], view: Visible | None) -> tuple[np.ndarray, float]:
+    """BM25 scores over every row, scaled to [0, 1], and their weight; adds its best `pool` chunks to `rows`.
 
+    With a `view`, `lexical` covers the visible rows only; their scores are placed among all rows.
     A question whose terms the corpus does not know gets weight 0 (and zeros).
     """
-    scores = lexical.scores(query_terms)
-    if weight <= 0 or not len(scores) or scores.max() <= 0:
-        return scores, 0.0
+    own = lexical.scores(query_terms)
+    if weight <= 0 or not len(own) or own.max() <= 0:
+        own = np.zeros(len(own), dtype=np.float32)
+        return (view.spread(own) if view is not None else own), 0.0
     if pool > 0:
-        rows.update(int(r) for r in np.argpartition(-scores, min(pool, len(scores)) - 1)[:pool])
-    return scores / scores.max(), weight
+        best = np.argpartition(-own, min(pool, len(own)) - 1)[:pool]
+        rows.update(int(r) for r in (view.rows[best] if view is not None else best))
+    scaled = own / own.max()
+    return (view.spread(scaled) if view is not None else scaled), weight

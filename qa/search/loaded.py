@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+from collections.abc import Callable
 
 import faiss
 import numpy as np
 import scipy.sparse as sp
 
 from ..errors import IndexIncompatible
+from ..ingest.readers.base import Metadata
 from ..model.embedding import QueryVectors
 from ..store import index as store
 from ..store.bm25 import LexicalIndex
@@ -34,6 +36,7 @@ class LoadedIndex:
         self.stored = dataclasses.replace(stored, chunk_vectors=self.chunk_vectors, chunk_terms=(), chunk_keys=(),
                                           lexical=None, names=None)
         self.unit_vectors = stored.unit_vectors
+        self.documents = {d.source: Metadata.from_json(d.meta) for d in stored.manifest.documents}
         spans = stored.unit_spans
         self.unit_chunk, self.unit_start, self.unit_end = (np.ascontiguousarray(spans[:, i]) for i in range(3))
         if len(spans) and np.any(np.diff(self.unit_chunk) < 0):
@@ -107,3 +110,37 @@ def _stored_vectors(index: faiss.IndexFlat, n: int, dim: int) -> np.ndarray:
     view = faiss.rev_swig_ptr(index.get_xb(), n * dim).reshape(n, dim)
     view.setflags(write=False)
     return view
+
+
+class Visible:
+    """The index as if only the chunks outside `exclude` had ever been indexed (the unanswerable simulation).
+
+    Word statistics (BM25's IDF and length norms, coverage, rare-word weights)
+    are computed over the visible chunks alone, so a hidden document leaves no
+    trace in them; dense search is over the visible vectors. Terms are
+    recomputed from the chunk texts, once per row (`terms_of`).
+    """
+
+    def __init__(self, idx: LoadedIndex, exclude: frozenset[str],
+                 terms_of: "Callable[[int], tuple[tuple[str, ...], tuple[str, ...]]]") -> None:
+        self.rows = idx.chunks.rows_outside(exclude)
+        lists = [terms_of(int(r)) for r in self.rows]
+        self.lexical = LexicalIndex([t for t, _ in lists])
+        self.names = LexicalIndex([k for _, k in lists])
+        self.vectors = np.ascontiguousarray(idx.chunk_vectors[self.rows]) if len(self.rows) else None
+        self.size = len(idx.chunks)
+
+    def spread(self, scores: np.ndarray) -> np.ndarray:
+        """Scores over the visible rows as an array over every row (zero for the hidden ones)."""
+        full = np.zeros(self.size, dtype=np.float32)
+        if len(scores):
+            full[self.rows] = scores
+        return full
+
+    def nearest(self, query: np.ndarray, pool: int) -> np.ndarray:
+        """The `pool` visible rows nearest to `query` (inner product)."""
+        if self.vectors is None:
+            return np.zeros(0, dtype=np.int64)
+        scores = self.vectors @ query
+        top = np.argpartition(-scores, min(pool, len(scores)) - 1)[:pool]
+        return self.rows[top]

@@ -111,7 +111,7 @@ def _split(doc: Document, embedder: Embedder, settings: ChunkSettings, now: str)
     for n, chunk in enumerate(chunks):
         for sent in split_sentences(chunk.text):
             units.append((n, store.UnitRecord(-1, chunk.start + sent.start, chunk.start + sent.end, sent.text)))
-    entry = store.DocumentEntry(doc.source, doc.sha256, doc.size, doc.encoding, len(records), now)
+    entry = store.DocumentEntry(doc.source, doc.sha256, doc.size, doc.encoding, len(records), now, doc.meta.to_json())
     return _DocPart(entry, records, units, None, None)
 
 

@@ -45,6 +45,7 @@ class DocumentEntry:
     encoding: str
     chunks: int
     added: str  # ISO time the current version was first indexed
+    meta: dict = field(default_factory=dict)  # the reader's Metadata.to_json(): title, date, author, url, pages
 
 
 @dataclass(frozen=True)

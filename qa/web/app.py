@@ -20,6 +20,8 @@ import gradio as gr  # noqa: E402
 from .. import api  # noqa: E402
 from ..config import Settings, check_serving, load_settings  # noqa: E402
 from ..errors import IndexNotFound, QAError  # noqa: E402
+from ..ingest.fetch import fetch  # noqa: E402
+from ..store.watching import SeedsWatcher  # noqa: E402
 from . import library  # noqa: E402
 from .chatformat import (answer_messages, change_summary, document_rows, error_message, para,  # noqa: E402
                          searching_message, status_line, user_message)
@@ -33,6 +35,7 @@ EXAMPLES = [
 # Answering spends most of its time in torch, numpy and FAISS, which release
 # the GIL: a few questions at once finish sooner than one at a time (docs/reliability.md).
 CHAT_CONCURRENCY = 4
+UPLOAD_TYPES = sorted(library.UPLOAD_SUFFIXES)
 FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "sans-serif"]
 
 CSS = """
@@ -112,11 +115,9 @@ def build_ui(settings: Settings) -> gr.Blocks:
         except QAError as exc:
             return f"The index was not updated: {exc}"
 
-    def add_documents(paths: list[str] | None, progress=gr.Progress()):
-        if not paths:
-            return *panel(para("Choose .txt or .md files first.")), None
+    def add(uploads: list[library.Upload], progress: gr.Progress) -> tuple:
+        """Save the uploads, then update the index; an update that fails takes them back."""
         try:
-            uploads = [library.read_upload(p) for p in paths]
             report = library.save_uploads(settings.seeds_dir, uploads, library.known_contents(settings.index_dir))
         except QAError as exc:
             return *panel(para(str(exc), "qa-error")), None
@@ -130,6 +131,23 @@ def build_ui(settings: Settings) -> gr.Blocks:
             failed = f"Nothing was added: the index could not be updated ({exc})."
             return *panel(change_summary(rejected=report.rejected, note=failed)), None
         return *panel(change_summary(report.saved, report.rejected, note=note)), None
+
+    def add_documents(paths: list[str] | None, progress=gr.Progress()):
+        if not paths:
+            return *panel(para("Choose files first.")), None
+        try:
+            uploads = [library.read_upload(p) for p in paths]
+        except QAError as exc:
+            return *panel(para(str(exc), "qa-error")), None
+        return add(uploads, progress)
+
+    def add_url(url: str, progress=gr.Progress()):
+        try:
+            page = fetch(url)
+        except QAError as exc:
+            return *panel(para(str(exc), "qa-error")), gr.update()
+        *outputs, _ = add([library.Upload(page.name, page.data)], progress)
+        return *outputs, ""
 
     def removal_problem(source: str | None) -> str:
         """Why `source` cannot be removed now, or "" when it can."""
@@ -179,12 +197,17 @@ def build_ui(settings: Settings) -> gr.Blocks:
                     k = gr.Slider(1, 20, value=settings.k, step=1, label="Passages shown", elem_id="qa-k")
                     new = gr.Button("New conversation", size="sm")
             with gr.Tab("Documents", id="documents"):
-                table = gr.Dataframe(headers=["Document", "Chunks", "Added"], elem_id="qa-docs",
+                table = gr.Dataframe(headers=["Document", "Title", "Format", "Published", "Chunks", "Added"],
+                                     elem_id="qa-docs",
                                      value=first_rows,
                                      interactive=False, wrap=True)
-                files = gr.File(label="Add .txt or .md documents (up to 20 files, 5 MB each)", elem_id="qa-upload",
-                                file_count="multiple", file_types=[".txt", ".md"], height=150)
-                add = gr.Button("Add and update the index", variant="primary", elem_id="qa-add")
+                files = gr.File(label=f"Add documents: {library.SUPPORTED_LIST} (up to 20 files)",
+                                elem_id="qa-upload", file_count="multiple", file_types=UPLOAD_TYPES, height=150)
+                add_button = gr.Button("Add and update the index", variant="primary", elem_id="qa-add")
+                with gr.Row():
+                    url = gr.Textbox(label="Add a page by URL (fetched with this machine's network)", elem_id="qa-url",
+                                     placeholder="https://…", scale=4)
+                    fetch_button = gr.Button("Fetch and add", elem_id="qa-url-add", scale=1)
                 with gr.Row():
                     pick = gr.Dropdown(label="Remove a document", choices=[], elem_id="qa-pick")
                     ask_remove = gr.Button("Remove…", variant="stop", elem_id="qa-remove")
@@ -204,7 +227,9 @@ def build_ui(settings: Settings) -> gr.Blocks:
 
         panel_out = [status, table, pick, log]
         build_kwargs = dict(concurrency_id="build", concurrency_limit=1, api_visibility="private")
-        add.click(add_documents, files, [*panel_out, files], **build_kwargs)
+        add_button.click(add_documents, files, [*panel_out, files], **build_kwargs)
+        fetch_button.click(add_url, url, [*panel_out, url], **build_kwargs)
+        url.submit(add_url, url, [*panel_out, url], **build_kwargs)
         ask_remove.click(confirm, pick, [confirm_row, log], queue=False, api_visibility="private")
         no.click(lambda: (gr.update(visible=False), ""), None, [confirm_row, log], queue=False,
                  api_visibility="private")
@@ -231,12 +256,28 @@ def _warm_up(settings: Settings) -> None:
         print(f"qa: {exc}")  # the chat shows the same message on the first question
 
 
+def _say(message: str) -> None:
+    print(f"qa: {message}", flush=True)
+
+
+def _rebuild_after_change(settings: Settings) -> None:
+    report = api.build_index(seeds_dir=settings.seeds_dir, index_dir=settings.index_dir, model=settings.model,
+                             allow_empty=True)
+    if report.added or report.updated or report.removed:
+        _say(f"seeds/ changed: {report.added} added, {report.updated} updated, {report.removed} removed, "
+             f"{report.chunks} chunks")
+    for skip in report.skipped:
+        _say(f"skipped {skip.source}: {skip.reason}")
+
+
 def main(host: str | None = None, port: int | None = None) -> None:
     settings = load_settings().with_overrides(host=host, port=port)
     check_serving(settings)
     # Model and index load while Gradio starts (they take about as long); a
     # question asked before they are ready waits for them inside the library.
     threading.Thread(target=_warm_up, args=(settings,), daemon=True, name="qa-warm-up").start()
+    if settings.watch:
+        SeedsWatcher(settings.seeds_dir, lambda: _rebuild_after_change(settings), on_error=_say).start()
     theme = gr.themes.Default(font=FONTS, font_mono=["DejaVu Sans Mono", "monospace"])
     build_ui(settings).queue(default_concurrency_limit=CHAT_CONCURRENCY).launch(
         server_name=settings.host, server_port=settings.port, share=False, auth=settings.auth,

@@ -25,9 +25,19 @@ from ..search.results import Passage
 
 LABELS = {
     "en": {"searching": "searching…", "source": "Source", "sources": "Sources", "chars": "chars",
-           "score": "score", "comma": ","},
+           "score": "score", "comma": ",", "page": "p."},
     "ar": {"searching": "جارٍ البحث…", "source": "المصدر", "sources": "المصادر", "chars": "الأحرف",
-           "score": "الدرجة", "comma": "،"},
+           "score": "الدرجة", "comma": "،", "page": "ص"},
+    "fr": {"searching": "recherche…", "source": "Source", "sources": "Sources", "chars": "caractères",
+           "score": "score", "comma": ",", "page": "p."},
+    "es": {"searching": "buscando…", "source": "Fuente", "sources": "Fuentes", "chars": "caracteres",
+           "score": "puntuación", "comma": ",", "page": "p."},
+    "de": {"searching": "suche…", "source": "Quelle", "sources": "Quellen", "chars": "Zeichen",
+           "score": "Wert", "comma": ",", "page": "S."},
+    "ru": {"searching": "поиск…", "source": "Источник", "sources": "Источники", "chars": "символы",
+           "score": "оценка", "comma": ",", "page": "с."},
+    "tr": {"searching": "aranıyor…", "source": "Kaynak", "sources": "Kaynaklar", "chars": "karakterler",
+           "score": "puan", "comma": ",", "page": "s."},
 }
 SEARCHING = LABELS["en"]["searching"]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -35,7 +45,7 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 # The chat renders its messages as Markdown around the HTML: HTML's own escapes, and the
 # characters Markdown gives a meaning to as numeric references, which display as themselves.
 _LITERAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
-                          **{c: f"&#{ord(c)};" for c in "\\`*_[](){}!#|~$:+="}})
+                          **{c: f"&#{ord(c)};" for c in "\\`*[]()!#|~$:"}})
 
 
 def literal(text: str) -> str:
@@ -93,16 +103,27 @@ def error_message(text: str) -> dict:
     return {"role": "assistant", "content": para(text, "qa-error")}
 
 
+def described(passage: Passage, page: int, lang: str) -> str:
+    """What a reader needs to find the document: title, author or outlet, date, page; "" when unknown."""
+    labels = LABELS[lang]
+    parts = [bdi(passage.title) if passage.title else "", bdi(passage.author) if passage.author else "",
+             bdi(passage.published[:10], "ltr") if passage.published else "",
+             f"{labels['page']} {bdi(str(page), 'ltr')}" if page else ""]
+    return f"{labels['comma']} ".join(part for part in parts if part)
+
+
 def answer_html(ans: Answer) -> str:
     """The main chat message: the quote with its citation and source, or the not-found note."""
     if not ans.found:
         return para(ans.text, "qa-notfound")
     labels = LABELS[ans.language]
     name = PurePosixPath(ans.source).name
+    cited = ans.passages[ans.citation - 1] if 0 < ans.citation <= len(ans.passages) else None
+    about = described(cited, ans.page, ans.language) if cited is not None else ""
     return (f'<blockquote dir="auto" class="qa-quote">{literal(ans.quote)} '
             f'<span class="qa-cite">[{ans.citation}]</span></blockquote>'
-            f'<p dir="auto" class="qa-source">{labels["source"]}: <code>{bdi(name)}</code>{labels["comma"]} '
-            f'{span(ans.quote_start, ans.quote_end, ans.language)}</p>')
+            f'<p dir="auto" class="qa-source">{labels["source"]}: {about + labels["comma"] + " " if about else ""}'
+            f'<code>{bdi(name)}</code>{labels["comma"]} {span(ans.quote_start, ans.quote_end, ans.language)}</p>')
 
 
 def sources_html(ans: Answer) -> str:
@@ -113,8 +134,10 @@ def sources_html(ans: Answer) -> str:
         cited = ans.found and n == ans.citation
         body = highlight(p, ans.quote_start, ans.quote_end) if cited else literal(p.text)
         klass = "qa-passage qa-cited" if cited else "qa-passage"
+        about = described(p, ans.page if cited else p.page, ans.language)
+        about = f"{about} · " if about else ""
         items.append(
-            f'<div class="{klass}"><p class="qa-meta" dir="auto">[{n}] <code>{bdi(p.source)}</code> · '
+            f'<div class="{klass}"><p class="qa-meta" dir="auto">[{n}] {about}<code>{bdi(p.source)}</code> · '
             f'{position(p, ans.language)} · {labels["score"]} {bdi(f"{p.score:.3f}", "ltr")}</p>'
             f'<p dir="auto" class="qa-text">{body}</p></div>')
     return "".join(items)
@@ -150,8 +173,8 @@ def status_line(status: Status | None) -> str:
 
 
 def document_rows(documents: Sequence[IndexedDocument]) -> list[list]:
-    """Rows for the documents table: name, chunks, date added."""
-    return [[d.source, d.chunks, when(d.added)] for d in documents]
+    """Rows for the documents table: name, title, format, date published, chunks, date added."""
+    return [[d.source, d.title, d.kind, d.published[:10], d.chunks, when(d.added)] for d in documents]
 
 
 def change_summary(saved: Sequence[str] = (), rejected: Sequence[Rejected] = (), removed: str = "",

@@ -27,15 +27,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..store import index as store
-from ..ingest.documents import SUPPORTED_SUFFIXES, decode_bytes
+from ..ingest.documents import TEXT_SUFFIXES, decode_bytes, is_supported, kind_of, max_bytes_for
+from ..ingest.readers import FORMATS
+from ..ingest.readers.sandbox import ReaderProcess
 from ..errors import InvalidArgument, SeedsWriteFailed, UnreadableDocument
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # the largest format limit (PDF); each format has its own (readers.FORMATS)
 MAX_UPLOAD_FILES = 20
 MAX_STEM_CHARS = 100  # well under the 255-byte file-name limit, even for Arabic (2 bytes a letter)
 # Names Windows reserves for devices; a seeds folder may be copied there.
 _RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                        *(f"LPT{i}" for i in range(1, 10))})
+UPLOAD_SUFFIXES = frozenset(TEXT_SUFFIXES | set(FORMATS))
+SUPPORTED_LIST = ".txt, .md, .html, .pdf, .docx, .epub, .eml, .rss/.atom/.xml feeds, .png/.jpg/.tif images"
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
 # What link() says on a file system without hard links.
 _NO_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK})
@@ -47,6 +51,9 @@ class IndexedDocument:
     chunks: int
     added: str  # ISO time this version was first indexed
     size: int
+    title: str = ""
+    published: str = ""
+    kind: str = "text"  # the format's name: "web page", "PDF", "feed"...
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,9 @@ def indexed_documents(index_dir: Path) -> tuple[IndexedDocument, ...]:
     manifest = read_manifest(index_dir)
     if manifest is None:
         return ()
-    return tuple(IndexedDocument(d.source, d.chunks, d.added, d.size) for d in manifest.documents)
+    return tuple(IndexedDocument(d.source, d.chunks, d.added, d.size, d.meta.get("title", ""),
+                                 d.meta.get("published", ""), kind_of(PurePosixPath(d.source.split("#")[0]).suffix))
+                 for d in manifest.documents)
 
 
 def known_contents(index_dir: Path) -> dict[str, str]:
@@ -124,10 +133,10 @@ def safe_name(name: str) -> str:
     base = " ".join(base.split()).strip(" .")
     stem, dot, suffix = base.rpartition(".")
     if not dot:
-        raise InvalidArgument(f"{name!r} has no .txt or .md extension")
+        raise InvalidArgument(f"{name!r} has no file extension, so its format is unknown")
     suffix = "." + suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise InvalidArgument(f"{name!r} is not a .txt or .md file")
+    if not is_supported(suffix):
+        raise InvalidArgument(f"{name!r} is not a format qa reads ({SUPPORTED_LIST})")
     stem = stem[:MAX_STEM_CHARS].rstrip(" .")
     if stem.split(".")[0].upper() in _RESERVED:
         stem = "_" + stem
@@ -149,14 +158,25 @@ def _reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
 
 
-def _check(upload: Upload, max_bytes: int) -> str:
-    """The safe name of a valid upload; raises with a user-facing reason otherwise."""
+def _check(upload: Upload, max_bytes: int, readers: ReaderProcess) -> str:
+    """The safe name of a valid upload; raises with a user-facing reason otherwise.
+
+    Other formats than plain text are read once here, in the reader's child process,
+    so a file the build would skip is refused now instead of saved.
+    """
     name = safe_name(upload.name)
-    if len(upload.data) > max_bytes:
-        raise InvalidArgument(f"larger than the {max_bytes // (1024 * 1024)} MB limit")
-    text, _ = decode_bytes(upload.data)
-    if not text.strip():
+    suffix = "." + name.rsplit(".", 1)[1]
+    limit = min(max_bytes, max_bytes_for(suffix))
+    if len(upload.data) > limit:
+        raise InvalidArgument(f"larger than the {limit // (1024 * 1024)} MB limit for this format")
+    if suffix in TEXT_SUFFIXES:
+        text, _ = decode_bytes(upload.data)
+        if not text.strip():
+            raise InvalidArgument("empty file")
+    elif not upload.data:
         raise InvalidArgument("empty file")
+    else:
+        readers.extract(suffix, upload.data, name)
     return name
 
 
@@ -226,24 +246,25 @@ def save_uploads(seeds_dir: Path, uploads: Iterable[Upload], known: Mapping[str,
     seen = dict(known or {})
     saved: list[str] = []
     rejected: list[Rejected] = []
-    for upload in uploads:
-        shown = PurePosixPath(str(upload.name).replace("\\", "/")).name or str(upload.name)
-        try:
-            name = _check(upload, max_bytes)
-        except (InvalidArgument, UnreadableDocument) as error:
-            rejected.append(Rejected(shown, str(error)))
-            continue
-        digest = hashlib.sha256(upload.data).hexdigest()
-        if digest in seen:
-            rejected.append(Rejected(shown, f"same content as {seen[digest]}"))
-            continue
-        try:
-            final = _write_new(seeds_dir, name, upload.data)
-        except SeedsWriteFailed as error:
-            rejected.append(Rejected(shown, str(error)))
-            continue
-        seen[digest] = final
-        saved.append(final)
+    with ReaderProcess() as readers:
+        for upload in uploads:
+            shown = PurePosixPath(str(upload.name).replace("\\", "/")).name or str(upload.name)
+            try:
+                name = _check(upload, max_bytes, readers)
+            except (InvalidArgument, UnreadableDocument) as error:
+                rejected.append(Rejected(shown, str(error)))
+                continue
+            digest = hashlib.sha256(upload.data).hexdigest()
+            if digest in seen:
+                rejected.append(Rejected(shown, f"same content as {seen[digest]}"))
+                continue
+            try:
+                final = _write_new(seeds_dir, name, upload.data)
+            except SeedsWriteFailed as error:
+                rejected.append(Rejected(shown, str(error)))
+                continue
+            seen[digest] = final
+            saved.append(final)
     return SaveReport(tuple(saved), tuple(rejected))
 
 
@@ -254,8 +275,10 @@ def remove_document(seeds_dir: Path, source: str) -> str:
     rel = PurePosixPath(source)
     if rel.is_absolute() or ".." in rel.parts:
         raise InvalidArgument(f"{source!r} is not inside the seeds folder")
-    if rel.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InvalidArgument(f"{source!r} is not a .txt or .md document")
+    if "#" in rel.name and not is_supported(rel.suffix):
+        rel = rel.with_name(rel.name.split("#", 1)[0])  # one item of a feed: the feed file holds it
+    if not is_supported(rel.suffix):
+        raise InvalidArgument(f"{source!r} is not a document qa reads")
     root = Path(seeds_dir).resolve()
     target = root.joinpath(*rel.parts)
     # Resolving follows symlinks: a link (or a linked folder) pointing out of seeds/ is refused.

@@ -20,8 +20,10 @@ def test_the_models_come_from_the_data_file_with_what_they_were_fitted_on():
 def test_a_model_that_does_not_match_the_features_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown_feature"):
         AbstentionModel(("unknown_feature",), (1.0,), 0.0, {"words": 0.5, "across": 0.3, "none": 0.1})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"does not match the evidence features: \('coverage',\)"):
         AbstentionModel(("coverage",), (1.0, 2.0), 0.0, {"words": 0.5, "across": 0.3, "none": 0.1})
+    with pytest.raises(ValueError, match="does not match the evidence features"):
+        AbstentionModel(("coverage",), (1.0,), 0.0, {"words": 0.5, "across": 0.3})  # a kind without its bar
 
 
 def test_probability_is_the_logistic_of_the_weighted_features():

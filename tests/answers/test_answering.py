@@ -85,3 +85,36 @@ def test_translated_words_let_english_questions_be_refused_when_their_article_is
         translation.translations.cache_clear()
     # Measured: 5 of 24 answered with the dictionary, 10 without it.
     assert sum(with_dictionary) <= 9 and sum(without) - sum(with_dictionary) >= 3, (with_dictionary, without)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Who said that Turkey would intervene?", "ما هو موقف روسيا؟"])
+def test_a_new_question_after_a_conversation_is_not_answered_from_the_previous_topic(seed_index, real_embedder,
+                                                                                      question):
+    """Before, a question holding "that" or هو was searched only glued to the previous question."""
+    retriever = Retriever(real_embedder, seed_index)
+    history = [{"role": "user", "content": "What is the recipe for chocolate cake?"},
+               {"role": "assistant", "content": "not found"}]
+    assert answer(retriever, question, history=history).quote == answer(retriever, question).quote
+
+
+@pytest.mark.slow
+def test_a_follow_up_that_needs_its_context_gets_it(seed_index, real_embedder):
+    retriever = Retriever(real_embedder, seed_index)
+    history = [{"role": "user", "content": "من اقترح عملية برية؟"}, {"role": "assistant", "content": "..."}]
+    with_context = answer(retriever, "ومتى؟", history=history)
+    assert with_context.found and has_turkish_ground(with_context.quote)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Who proposed a ground operation?", "What did Putin say?",
+                                      "ماذا ستطلب روسيا من مجلس الأمن؟", "What is the recipe for chocolate cake?"])
+def test_the_verdict_and_quote_do_not_depend_on_how_many_passages_are_shown(seed_index, real_embedder, question):
+    """Before, evidence maxima ran over max(k, 10) passages and the pool grew with k: k=20 could flip it."""
+    retriever = Retriever(real_embedder, seed_index)
+    answers = [answer(retriever, question, k=k) for k in (1, 3, 5, 10, 20)]
+    assert len({(a.found, round(a.confidence, 6), a.quote) for a in answers}) == 1, [(a.found, a.confidence)
+                                                                                     for a in answers]
+    chunks = len(retriever.index().chunks)
+    assert [len(a.passages) for a in answers] == [min(max(k, a.citation), chunks)
+                                                 for a, k in zip(answers, (1, 3, 5, 10, 20))]

@@ -1,4 +1,6 @@
 """Follow-up questions: which lean on the conversation, and what is searched for them."""
+import pytest
+
 from qa.answers.followup import contextual_query, is_follow_up, previous_question
 
 
@@ -23,3 +25,16 @@ def test_previous_question_is_the_last_user_turn_with_text():
                {"role": "user", "content": "  "}, "not a message", {"role": "user"}]
     assert previous_question(history) == "first"
     assert previous_question([]) is None and previous_question(None) is None
+
+
+@pytest.mark.parametrize("question", [
+    "ما هو موقف الاتحاد الأوروبي؟",  # هو as a copula
+    "من هي رئيسة الوزراء؟",
+    "كم عدد الأسهم؟",  # ends in ـهم
+    "ما المهم في القرار؟",
+    "ومنظمة الصحة العالمية؟",  # waw + a noun that starts like من
+    "فمن المهم معرفة ذلك",  # holds ذلك: a cue, but see test_answering for what decides
+])
+def test_arabic_copulas_and_word_parts_are_not_taken_for_back_references(question):
+    """Before, هو/هي/هم anywhere, and و/ف + من/ما at a word's start, all counted as pointing back."""
+    assert is_follow_up(question) == ("ذلك" in question), question

@@ -1,13 +1,32 @@
 """The answer's language and messages."""
-from qa.answers.messages import MESSAGES, language_of
+import pytest
+
+from qa.answers.messages import LANGUAGES, MESSAGES, language_of
+from qa.web.chatformat import LABELS
 
 
-def test_language_of():
-    assert language_of("من اقترح عملية برية؟") == "ar"
-    assert language_of("Who proposed a ground operation?") == "en"
-    assert language_of("¿Quién propuso una operación terrestre?") == "en"
-    assert language_of("?!") == "en"
+@pytest.mark.parametrize("question, language", [
+    ("من اقترح عملية برية؟", "ar"),
+    ("Who proposed a ground operation?", "en"),
+    ("who said it", "en"),
+    ("Qui a proposé une opération terrestre ?", "fr"),
+    ("quand la réunion a-t-elle eu lieu", "fr"),
+    ("¿Quién propuso una operación terrestre?", "es"),
+    ("cuándo fue la reunión", "es"),
+    ("Wer hat eine Bodenoperation vorgeschlagen?", "de"),
+    ("wann war das Treffen", "de"),
+    ("Кто предложил наземную операцию?", "ru"),
+    ("Kara harekâtını kim önerdi?", "tr"),
+    ("toplantı ne zaman yapıldı", "tr"),
+    ("?!", "en"),
+    ("Erdoğan", "tr"),
+])
+def test_language_of(question, language):
+    assert language_of(question) == language
 
 
-def test_every_language_has_every_message():
+def test_every_language_has_every_message_and_label():
+    assert set(LANGUAGES) == {"ar", "en", "fr", "es", "de", "ru", "tr"}
     assert all(set(m) == set(MESSAGES["en"]) for m in MESSAGES.values())
+    assert set(LABELS) == set(LANGUAGES) and all(set(v) == set(LABELS["en"]) for v in LABELS.values())
+    assert len({m["not_found"] for m in MESSAGES.values()}) == len(MESSAGES)  # each really translated

@@ -4,9 +4,11 @@ from __future__ import annotations
 import doctest
 import hashlib
 import os
+import random
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings, strategies as st
 
 import qa.ingest.documents
 from qa.ingest.documents import (
@@ -42,6 +44,7 @@ def test_doctests() -> None:
         (b"\xff\xfe" + ARABIC.encode("utf-16-le"), "utf-16-le"),
         (b"\xfe\xff" + ARABIC.encode("utf-16-be"), "utf-16-be"),
         (ARABIC.encode("cp1256"), "cp1256"),
+        (ARABIC.encode("iso8859_6"), "iso8859_6"),
     ],
 )
 def test_decode_bytes_detects_encoding_and_keeps_text_exact(data: bytes, encoding: str) -> None:
@@ -67,6 +70,44 @@ def test_binary_is_rejected(data: bytes) -> None:
         decode_bytes(data)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Élysée, café, déjà",  # charset-normalizer alone reads it as Windows-1256 "ةlysée"
+        "Le président a quitté l'Élysée ; au café, on parlait déjà de « l'après ».\r\n",
+        "Señor Müller — “über” 20 €",  # Windows-1252's own punctuation (0x80-0x9f) too
+    ],
+)
+def test_windows_1252_is_read_exactly(text: str) -> None:
+    assert decode_bytes(text.encode("cp1252")) == (text, "cp1252")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("فط،", "cp1256"),  # a few bytes: too short for charset-normalizer's measures
+        ("\u200fأنهى اللاعب البرازيلي مشواره.", "cp1256"),  # a right-to-left mark first: noise to it
+        ("قالت الوزارة", "iso8859_6"),  # Windows-1256 reads it as "âانت انèزارة"
+        ("اتصل بقناة الـCNN أمس", "cp1256"),  # a word that really mixes the scripts
+    ],
+)
+def test_short_arabic_in_either_code_page_is_read_exactly(text: str, encoding: str) -> None:
+    assert decode_bytes(text.encode(encoding)) == (text, encoding)
+
+
+@pytest.mark.parametrize("size", [64, 512, 4096])
+def test_random_bytes_are_skipped_as_not_text(size: int, tmp_path: Path) -> None:
+    rng = random.Random(size)
+    for _ in range(20):
+        high = bytes(rng.randrange(0x80, 0x100) for _ in range(size))  # no NUL, no control character
+        printable = bytes(rng.randrange(0x20, 0x100) for _ in range(size))
+        for data in (high, printable):
+            with pytest.raises(UnreadableDocument, match=f"^{UNDECODABLE}$"):
+                decode_bytes(data)
+    write(tmp_path / "noise.txt", high)
+    assert read_documents(tmp_path) == ([], [SkippedFile("noise.txt", UNDECODABLE)])
+
+
 def test_invalid_bytes_are_rejected() -> None:
     # Not UTF-8; in Windows-1256 these are invisible direction/joiner marks only.
     with pytest.raises(UnreadableDocument, match=UNDECODABLE):
@@ -84,6 +125,7 @@ def test_read_documents_reports_every_skip(tmp_path: Path) -> None:
     write(tmp_path / "blank.md", b" \n\t\r\n")
     write(tmp_path / "image.txt", b"\x00\x01\x02binary\x00")
     write(tmp_path / "report.pdf", b"%PDF-1.4")
+    write(tmp_path / "sheet.odt", b"PK\x03\x04")
     write(tmp_path / "README", b"no extension")
     write(tmp_path / ".hidden.txt", b"never listed")
     write(tmp_path / ".git" / "config.txt", b"never listed")
@@ -98,7 +140,8 @@ def test_read_documents_reports_every_skip(tmp_path: Path) -> None:
         SkippedFile("blank.md", "empty file"),
         SkippedFile("empty.txt", "empty file"),
         SkippedFile("image.txt", "binary content"),
-        SkippedFile("report.pdf", "unsupported type .pdf"),
+        SkippedFile("report.pdf", "not a valid PDF"),
+        SkippedFile("sheet.odt", "unsupported type .odt"),
     ]
 
 
@@ -116,7 +159,10 @@ def test_document_fields(tmp_path: Path) -> None:
 
 def test_read_document_names_file_in_error(tmp_path: Path) -> None:
     path = write(tmp_path / "notes.docx", b"PK")
-    with pytest.raises(UnreadableDocument, match=r"^notes\.docx: unsupported type \.docx$"):
+    with pytest.raises(UnreadableDocument, match=r"^notes\.docx: not a valid Word document$"):
+        read_document(path, tmp_path)
+    path = write(tmp_path / "notes.odt", b"PK")
+    with pytest.raises(UnreadableDocument, match=r"^notes\.odt: unsupported type \.odt$"):
         read_document(path, tmp_path)
 
 
@@ -217,6 +263,28 @@ def test_utf8_with_a_stray_byte_is_read_as_utf8_not_as_windows_1256(tmp_path: Pa
     (doc,), skipped = read_documents(tmp_path)
     assert skipped == [] and doc.warning == "invalid UTF-8 bytes replaced by U+FFFD"
     assert decode_bytes("قالت الوزارة".encode("cp1256")) == ("قالت الوزارة", "cp1256")  # real cp1256 is still read
+
+
+# News text: Arabic letters and marks, Persian letters, Latin with accents, digits, punctuation, spaces.
+NEWS_CHARS = st.one_of(
+    st.characters(min_codepoint=0x0621, max_codepoint=0x0652),
+    st.sampled_from("پچژگکی«»،؛؟ـ"),
+    st.characters(min_codepoint=0xC0, max_codepoint=0x17F),
+    st.sampled_from(" .,:0123456789abcdefghij\n"),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(NEWS_CHARS, min_size=8, max_size=400), st.integers(0, 10_000), st.integers(0x80, 0xFF))
+def test_utf8_plus_any_one_bad_byte_is_never_read_in_a_legacy_code_page(text: str, at: int, bad: int) -> None:
+    """Widens the Arabic-only property of test_properties.py: Latin and mixed text too, and every byte
+    that breaks UTF-8 (a lone continuation byte, a truncated lead byte, 0xc0/0xc1/0xf5-0xff)."""
+    assume(sum(not ch.isascii() for ch in text) >= 8)  # one byte can spoil 3 sequences: the rest must outweigh them
+    data = text.encode()
+    at %= len(data) + 1
+    decoded, name = decode_bytes(data[:at] + bytes([bad]) + data[at:])
+    assert name.startswith("utf-8 (") and "\ufffd" in decoded
+    assert Document("a.txt", decoded, "", name, 0).warning == "invalid UTF-8 bytes replaced by U+FFFD"
 
 
 def test_a_replacement_character_in_valid_utf8_is_not_a_bad_byte() -> None:

@@ -80,7 +80,7 @@ def test_a_crash_mid_build_leaves_the_previous_index_loadable(tmp_path, fake_emb
         raise RuntimeError("simulated crash while writing vectors")
 
     monkeypatch.setattr(store, "npy_bytes", boom)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="simulated crash while writing vectors"):
         build_index(seeds, tmp_path / "index", fake_embedder)
     after = store.load(tmp_path / "index")
     assert after.path == before.path

@@ -1,7 +1,9 @@
-"""The index directory: round trip, atomic swap, lock, refusal of foreign formats."""
+"""The index directory: round trip, reads from disk with pread, atomic swap, lock, refusal of foreign formats."""
 import json
+import os
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,17 +24,26 @@ texts = st.text(min_size=1, max_size=40)
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=6))
-def test_save_load_round_trip(tmp_path_factory, chunk_texts):
+def test_save_load_round_trip_keeps_records_vectors_and_manifest(tmp_path_factory, chunk_texts):
     index_dir = tmp_path_factory.mktemp("idx")
     chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + len(t), t, tuple(t.split()), tuple(t.split()[:1]))
                    for i, t in enumerate(chunk_texts))
-    units = tuple(store.UnitRecord(i, c.start, c.end, c.text) for i, c in enumerate(chunks))
-    vectors = np.random.default_rng(0).standard_normal((len(chunks), 4)).astype(np.float32)
-    store.save(index_dir, _manifest(1), chunks, units, vectors, vectors[: len(units)])
+    # Two sentence units per chunk (its text, then its first character), so chunk and unit rows differ.
+    units = tuple(u for i, c in enumerate(chunks) for u in (store.UnitRecord(i, c.start, c.end, c.text),
+                                                             store.UnitRecord(i, c.start, c.start + 1, c.text[0])))
+    rng = np.random.default_rng(0)
+    chunk_vectors = rng.standard_normal((len(chunks), 4)).astype(np.float32)
+    unit_vectors = rng.standard_normal((len(units), 4)).astype(np.float32)
+    store.save(index_dir, _manifest(1), chunks, units, chunk_vectors, unit_vectors)
     loaded = store.load(index_dir, model="m")
     assert loaded.chunks == chunks and loaded.units == units
-    assert np.array_equal(loaded.chunk_vectors, vectors)
+    assert np.array_equal(loaded.chunk_vectors, chunk_vectors) and np.array_equal(loaded.unit_vectors, unit_vectors)
     assert loaded.manifest == _manifest(1)
+    # A server's load reads the same rows from the files.
+    lean = store.load(index_dir, model="m", on_disk=True)
+    assert [c.text for c in lean.chunks] == list(chunk_texts) and lean.manifest == _manifest(1)
+    assert np.array_equal(lean.unit_vectors.take(np.arange(len(units))), unit_vectors)
+    assert np.array_equal(lean.chunk_vectors.take(np.arange(len(chunks))), chunk_vectors)
 
 
 def test_new_generation_replaces_the_old_and_garbage_is_collected(tmp_path):
@@ -82,23 +93,43 @@ def test_build_lock_serializes_builders(tmp_path):
     assert order == ["first-in", "first-out", "second"]
 
 
-def test_sparse_terms_round_trip_memory_mapped(tmp_path):
+def _sparse_generation(index_dir):
+    """A generation of 3 chunks and 7 sentence units with latent terms; returns it with what was saved in it."""
     import scipy.sparse as sp
 
     rng = np.random.default_rng(1)
     unit_sparse = sp.random(7, 50, density=0.2, format="csr", dtype=np.float32, random_state=1)
     chunk_sparse = sp.random(3, 50, density=0.3, format="csr", dtype=np.float32, random_state=2)
     chunks = tuple(store.ChunkRecord(f"id{i}", "a.txt", i, i + 1, "x", ("x",), (f"~k{i}",)) for i in range(3))
-    units = tuple(store.UnitRecord(i % 3, i, i + 1, "x") for i in range(7))
+    units = tuple(store.UnitRecord(i * 3 // 7, i, i + 1, "x") for i in range(7))  # in chunk order, as a build saves
     vectors = rng.standard_normal((7, 4)).astype(np.float32)
-    store.save(tmp_path, _manifest(1), chunks, units, vectors[:3], vectors, unit_sparse, chunk_sparse)
+    gen = store.save(index_dir, _manifest(1), chunks, units, vectors[:3], vectors, unit_sparse, chunk_sparse)
+    return gen, chunks, vectors, unit_sparse, chunk_sparse
+
+
+def test_sparse_terms_round_trip(tmp_path):
+    _, _, _, unit_sparse, chunk_sparse = _sparse_generation(tmp_path)
     loaded = store.load(tmp_path)
     assert loaded.unit_sparse.format == "csr" and loaded.chunk_sparse.format == "csr"
+    assert loaded.unit_sparse.shape == (7, 50) and loaded.chunk_sparse.shape == (3, 50)
     assert (loaded.unit_sparse != unit_sparse).nnz == 0 and (loaded.chunk_sparse != chunk_sparse).nnz == 0
+
+
+def test_an_on_disk_load_reads_rows_from_the_files_with_pread_not_memory_maps(tmp_path):
+    gen, chunks, vectors, unit_sparse, chunk_sparse = _sparse_generation(tmp_path)
     # A server's load leaves vectors and terms in their files and reads rows on demand.
     lean = store.load(tmp_path, on_disk=True)
     assert isinstance(lean.unit_vectors, store.DiskArray) and lean.units == ()
     assert np.array_equal(lean.unit_vectors.take(np.array([5, 0, 1, 2])), vectors[[5, 0, 1, 2]])
+    # Nothing of the generation is memory-mapped (maps grew a server by gigabytes: qa/diskfile.py).
+    assert os.path.realpath(gen) not in Path("/proc/self/maps").read_text()
+    # And nothing was copied at load: a row changed in the file afterwards is read as changed.
+    path = gen / "unit_vectors.npy"
+    with path.open("r+b") as fh:
+        fh.seek(path.stat().st_size - 4 * vectors[0].nbytes)  # row 3 of 7: the last four rows start here
+        fh.write(np.full(4, 9.0, np.float32).tobytes())
+    assert lean.unit_vectors.take(np.array([3])).tolist() == [[9.0] * 4]
+    assert np.array_equal(lean.unit_vectors.take(np.array([2, 4])), vectors[[2, 4]])
     # Terms and keys come as the BM25 indexes the build saved, not as lists to index at load.
     assert lean.chunk_terms == () == lean.chunk_keys
     assert lean.lexical.size == 3 and lean.lexical.vocabulary == {"x"} and lean.names.document_frequency["~k1"] == 1

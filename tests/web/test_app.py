@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -169,7 +170,9 @@ def test_the_page_builds_over_an_index_it_cannot_use(tmp_path: Path):
     gen.mkdir()
     (gen / "manifest.json").write_text('{"format": 1}', encoding="utf-8")
     (tmp_path / "CURRENT").write_text("gen-000001", encoding="utf-8")
-    assert build_ui(Settings(index_dir=tmp_path, seeds_dir=tmp_path / "seeds")) is not None  # before: a KeyError from the manifest
+    demo = build_ui(Settings(index_dir=tmp_path, seeds_dir=tmp_path / "seeds"))  # before: a KeyError from the manifest
+    (status,) = [c for c in demo.config["components"] if c.get("props", {}).get("elem_id") == "qa-status"]
+    assert "rebuild it with" in status["props"]["value"]
 
 
 def _handler(demo, name: str):
@@ -205,3 +208,27 @@ def test_an_add_that_cannot_update_the_index_keeps_neither_file_nor_half_index(s
         assert [r[0] for r in rows] == [SEED_NAME]
         ans = api.answer("Who proposed a ground operation?", index_dir=index, model=settings.model)
         assert ans.found and has_turkish_ground(ans.quote)
+
+
+@pytest.mark.slow
+def test_a_file_dropped_into_seeds_is_answered_without_a_restart(seed_index: Path, cache_dir: Path, tmp_path: Path):
+    from gradio_client import Client
+
+    seeds, index = copy_corpus(seed_index, tmp_path)
+    question = "When is the Zephyria harbour festival held?"
+    with running_app(seeds, index, cache_dir) as url:
+        client = Client(url, verbose=False)
+        assert "3 March" not in client.predict(question, api_name="/chat")[0]["content"]
+        (seeds / "zephyria.txt").write_text("The Zephyria harbour festival is held every year on 3 March.",
+                                            encoding="utf-8")
+        deadline, answer = time.monotonic() + 90, ""
+        while time.monotonic() < deadline and "3 March" not in answer:
+            time.sleep(1)
+            answer = client.predict(question, api_name="/chat")[0]["content"]
+        assert "3 March" in answer and "zephyria.txt" in answer, answer
+        (seeds / "zephyria.txt").unlink()
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and "3 March" in answer:
+            time.sleep(1)
+            answer = client.predict(question, api_name="/chat")[0]["content"]
+        assert "3 March" not in answer

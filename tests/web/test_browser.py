@@ -232,6 +232,38 @@ def test_markup_in_a_document_is_shown_as_text_and_fetches_nothing(session, tmp_
     assert [url for url in requests if "127.0.0.2" in url] == []
 
 
+FIXTURES = ROOT / "tests" / "fixtures"
+# One file per format, each asked about in its own words: (fixture, question, words the quote holds).
+FORMATS = [
+    ("html/en_super_bowl.html", "Who recovered the ball after Miller stripped it from Newton?", "Ward"),
+    ("pdf/en_xquad.chromium.pdf", "When did Syria and Egypt launch a surprise attack on Israel?", "October 6, 1973"),
+    ("docx/libreoffice_news.docx", "Who has been the chair of the IPCC since October 2015?", "Hoesung Lee"),
+    ("ocr/english-news.png", "How many interceptions did the Panthers lead the NFL with?", "24"),
+]
+
+
+def test_a_page_a_pdf_a_word_file_and_a_scan_are_uploaded_and_answered(session):
+    page, _, _ = session
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#qa-upload input[type=file]").set_input_files([str(FIXTURES / f) for f, _, _ in FORMATS])
+    for fixture, _, _ in FORMATS:  # Gradio shows the name's stem and its extension on two lines
+        page.locator("#qa-upload").get_by_text(Path(fixture).stem, exact=True).first.wait_for()
+    page.locator("#qa-add").click()
+    page.locator("#qa-log").get_by_text(f"Added {Path(FORMATS[0][0]).name}").wait_for(timeout=BUILD_TIMEOUT_MS)
+    log = page.locator("#qa-log").inner_text()
+    assert all(Path(f).name in log for f, _, _ in FORMATS) and "Skipped" not in log, log
+    table = page.locator("#qa-docs").inner_text()
+    assert "PDF" in table and "web page" in table and "Word" in table and "image (OCR)" in table, table
+    assert "Miller's strip sack seals Denver's Super Bowl 50 win over Carolina" in table  # the page's title
+    page.screenshot(path=str(ARTIFACTS / "formats-documents.png"))
+    page.get_by_role("tab", name="Chat").click()
+    for fixture, question, words in FORMATS:
+        answer = ask(page, question)
+        source = page.locator("#qa-chat .qa-source").last.inner_text()
+        assert words in answer.inner_text() and Path(fixture).name in source, (question, answer.inner_text(), source)
+    page.screenshot(path=str(ARTIFACTS / "formats-chat.png"))
+
+
 def test_the_page_makes_no_request_outside_this_machine(session):
     _, requests, _ = session
     assert requests, "no request was recorded"

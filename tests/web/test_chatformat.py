@@ -39,7 +39,7 @@ def test_document_markup_becomes_text_on_one_line_for_the_markdown_renderer():
 
 
 def test_para_escapes_and_splits_paragraphs_each_with_its_own_direction():
-    assert para("<img src=x onerror=alert(1)>") == ('<p dir="auto">&lt;img src&#61;x onerror&#61;alert&#40;1&#41;&gt;'
+    assert para("<img src=x onerror=alert(1)>") == ('<p dir="auto">&lt;img src=x onerror=alert&#40;1&#41;&gt;'
                                                    '</p>')
     assert para("a\nb\n\n\nc", "k") == '<p dir="auto" class="k">a<br>b</p><p dir="auto" class="k">c</p>'
     assert user_message("<b>hi</b>") == {"role": "user", "content": '<p dir="auto" class="qa-user">&lt;b&gt;hi&lt;/b&gt;</p>'}
@@ -92,7 +92,7 @@ def test_status_line_documents_and_summaries():
     assert "1 document ·" in status_line(Status("m", 1, 2, "x", 1))
     assert "No index yet" in status_line(None)
     docs = (IndexedDocument("تقرير.txt", 3, "2024-05-01T12:03:09+00:00", 10),)
-    assert document_rows(docs) == [["تقرير.txt", 3, "2024-05-01 12:03 UTC"]]
+    assert document_rows(docs) == [["تقرير.txt", "", "text", "", 3, "2024-05-01 12:03 UTC"]]
     summary = change_summary(["a.txt"], [Rejected("<x>.pdf", "not a .txt or .md file")], note="Index updated.")
     assert summary == ('<p dir="auto">Added a.txt.</p><p dir="auto">Skipped &lt;x&gt;.pdf&#58; not a .txt or .md file.</p>'
                        '<p dir="auto">Index updated.</p>')

@@ -83,12 +83,14 @@ def test_same_content_twice_is_saved_once(tmp_path: Path):
 
 
 @pytest.mark.parametrize("upload, reason", [
-    (Upload("big.txt", b"a" * (MAX_UPLOAD_BYTES + 1)), "5 MB"),
+    (Upload("big.txt", b"a" * (20 * 1024 * 1024 + 1)), "20 MB limit for this format"),
     (Upload("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary"),
     (Upload("ctl.md", bytes(range(1, 32)) * 10), "binary"),
     (Upload("empty.txt", b" \n\t"), "empty"),
     (Upload("bad.txt", b"\xef\xbb\xbf\xff\xfe\xfd"), "utf-8"),
-    (Upload("page.html", b"<html></html>"), ".txt or .md"),
+    (Upload("page.html", b"<html></html>"), "no article text found in the page"),
+    (Upload("scan.pdf", b"%PDF-1.4 truncated"), "not a valid PDF"),
+    (Upload("sheet.odt", b"PK\x03\x04"), "not a format qa reads"),
 ])
 def test_invalid_uploads_are_rejected_with_a_reason(tmp_path: Path, upload, reason):
     report = save_uploads(tmp_path, [upload])
@@ -206,3 +208,24 @@ def test_uploads_are_saved_where_the_file_system_has_no_hard_links(tmp_path: Pat
     assert report.saved == ("report-1.txt",)
     assert (tmp_path / "report.txt").read_bytes() == b"an older report" and (tmp_path / "report-1.txt").read_bytes() == TEXT
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report-1.txt", "report.txt"]
+
+
+@pytest.mark.parametrize("fixture", ["html/en_super_bowl.html", "pdf/mixed.chromium.pdf", "docx/python_docx_news.docx",
+                                     "epub/libreoffice_news.epub", "eml/cp1256_qp.eml", "feed/news.atom",
+                                     "ocr/english-news.png"])
+def test_every_format_qa_reads_is_accepted_as_an_upload(tmp_path: Path, fixture: str):
+    source = Path(__file__).resolve().parents[1] / "fixtures" / fixture
+    if source.suffix == ".png":
+        from qa.ingest.readers import ocr
+
+        if not ocr.available():
+            pytest.skip("tesseract is not installed (make ocr)")
+    report = save_uploads(tmp_path / "seeds", [Upload(source.name, source.read_bytes())])
+    assert report.saved == (source.name,) and report.rejected == ()
+    assert (tmp_path / "seeds" / source.name).read_bytes() == source.read_bytes()  # saved as it came
+
+
+def test_removing_a_feed_item_removes_its_feed(tmp_path: Path):
+    (tmp_path / "news.atom").write_bytes(b"<feed/>")
+    assert remove_document(tmp_path, "news.atom#tag:example.org,2015:1") == "news.atom"
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,799 @@
+"""PDF reader: the text layer of a PDF in logical order, Arabic and English alike.
+
+No single extractor gets right-to-left text right on every producer: some write
+glyphs in logical order, others in visual order, some map a mirrored bracket to
+the bracket typed and others to the one shown, and each tool reads some of them
+well and reverses the others. This reader therefore ignores the content stream's
+order and works from where the glyphs are drawn:
+
+1. pdfminer's glyphs as pdfplumber lays them out (duplicates drawn at one place
+   once), with /ActualText spans read (Chromium writes Arabic letters with marks
+   that way), NFKC per glyph (presentation forms and lam-alef ligatures to base
+   letters); text running in another direction than most is dropped, and a page
+   turned by /Rotate is turned back;
+2. lines by baseline (tolerance relative to the font size);
+3. each line's glyphs by x, i.e. in visual order, each combining mark kept with
+   its letter (found through the content stream's order); spaces where the PDF
+   has a space glyph or where a gap is most of a space wide;
+4. paragraphs from vertical gaps (relative to the line spacing of their type
+   size) and changes of type size;
+5. visual to logical order line by line with python-bidi, in the paragraph's
+   base direction: the one in which no line starts with a full stop, else the
+   direction of two thirds of its letters, else its alignment; brackets at
+   right-to-left levels mirrored or not, whichever balances them;
+6. a check against producers that draw Arabic from left to right in logical
+   order (no bidi, no shaping: the visual order is then the logical one): Arabic
+   words start with "ال" and end with "ة"/"ى" far more often than the reverse,
+   and whichever reading shows that is kept.
+
+Paragraphs are separated by a blank line, the lines of a paragraph joined by a
+space (a line break would end a sentence for the sentence splitter); a
+paragraph that runs on over a page break stays one. `Metadata.pages` holds the
+offset at which each page's text starts. One-line paragraphs repeated at the
+top or bottom of most pages (running headers, page numbers) are dropped.
+Metadata comes from the info dictionary (Title, Author, CreationDate as an ISO
+date). Errors: "not a valid PDF", "encrypted PDF" (a user password is needed),
+"no text layer (scanned?)".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import statistics
+import unicodedata
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from qa.errors import UnreadableDocument
+
+from .base import Extracted, Metadata
+
+# Gap between two glyphs, in font sizes, above which a space is inserted.
+SPACE_GAP = 0.12
+# Baselines closer than this (in font sizes) are one line.
+LINE_TOLERANCE = 0.4
+# A line starts or ends "at the margin" within this many font sizes of it.
+FLUSH_TOLERANCE = 1.0
+
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
+_SPACES = re.compile(r"[ \t\u00A0\u2000-\u200B\u3000]+")
+
+
+@dataclass
+class _Glyph:
+    text: str  # NFKC of the glyph's text, in logical order
+    x0: float
+    x1: float
+    y: float  # baseline, growing downwards
+    size: float
+    index: int  # position in the content stream
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class _Line:
+    glyphs: list[_Glyph]
+    y: float
+    size: float
+    x0: float
+    x1: float
+    visual: str = ""  # the line's text in visual order (left to right), for the bidi algorithm
+    drawn: str = ""  # the same with each glyph's text as it is (read as drawn, left to right)
+    rtl_glyphs: int = 0
+    ltr_glyphs: int = 0
+
+
+@dataclass
+class _Paragraph:
+    lines: list[_Line]
+    rtl: bool = False
+    align: str = ""
+    texts: list[str] = field(default_factory=list)
+
+
+def read(data: bytes, name: str) -> list[Extracted]:
+    """The PDF's text in logical order, one `Extracted`; `UnreadableDocument` with a bare reason."""
+    import pdfplumber
+
+    if not data or b"%PDF" not in data[:1024]:
+        raise UnreadableDocument("not a valid PDF")
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            paged = [_page_paragraphs(page) for page in pdf.pages]
+            info = dict(pdf.metadata or {})
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on a broken or locked file
+        raise _reason(exc) from None
+    if not any(paged):
+        raise UnreadableDocument("no text layer (scanned?)")
+    _drop_running_lines(paged)
+    _to_logical([para for paras in paged for para in paras])
+    text, starts = _assemble(paged)
+    if not text.strip():
+        raise UnreadableDocument("no text layer (scanned?)")
+    title = _info_text(info.get("Title"))
+    meta = Metadata(
+        title="" if _is_file_name(title) else title,
+        author=_info_text(info.get("Author")),
+        published=_pdf_date(_info_text(info.get("CreationDate"))),
+        pages=tuple(starts),
+    )
+    return [Extracted(text=text, meta=meta, encoding="pdf")]
+
+
+# ---------------------------------------------------------------- errors, metadata
+
+
+def _reason(exc: BaseException) -> UnreadableDocument:
+    from pdfminer.pdfdocument import PDFEncryptionError
+
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc  # PdfminerException(e)
+    if isinstance(inner, PDFEncryptionError) or isinstance(exc, PDFEncryptionError):
+        return UnreadableDocument("encrypted PDF")
+    return UnreadableDocument("not a valid PDF")
+
+
+def _info_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        if value[:2] in (b"\xfe\xff", b"\xff\xfe"):
+            value = value.decode("utf-16", errors="replace")
+        else:
+            value = value.decode("latin-1", errors="replace")
+    elif isinstance(value, (list, tuple)):
+        return ""
+    text = str(value).replace("\x00", "")
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _is_file_name(title: str) -> bool:
+    low = title.lower()
+    return not title or low in {"untitled", "untitled document"} or bool(
+        re.search(r"\.(docx?|odt|pdf|html?|txt|rtf|indd|qxd)$", low)
+    )
+
+
+_PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
+
+
+def _pdf_date(value: str) -> str:
+    """A PDF date ("D:20160218093000+02'00'") as an ISO date ("2016-02-18"); "" when unreadable."""
+    match = _PDF_DATE.match(value.strip())
+    if not match:
+        return ""
+    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    try:
+        date = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return ""
+    if not match.group(2):
+        return f"{date.year:04d}"
+    if not match.group(3):
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
+
+
+# ---------------------------------------------------------------- glyphs and lines
+
+
+def _strong(ch: str) -> str:
+    """"R" for a right-to-left letter, "L" for a left-to-right one, "" otherwise."""
+    kind = unicodedata.bidirectional(ch)
+    if kind in ("R", "AL"):
+        return "R"
+    if kind == "L":
+        return "L"
+    return ""
+
+
+def _first_strong(text: str) -> str:
+    for ch in text:
+        kind = _strong(ch)
+        if kind:
+            return kind
+    return ""
+
+
+def _is_mark(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(ch) in ("Mn", "Me") for ch in text)
+
+
+_CID = re.compile(r"^\(cid:\d+\)$")
+
+
+def _glyph_text(raw: str) -> str:
+    """A glyph's text, NFKC, without control characters (and "" for pdfminer's unmapped "(cid:N)")."""
+    if not raw or _CID.match(raw):
+        return ""
+    text = unicodedata.normalize("NFKC", raw)
+    return "".join(ch for ch in text if ch == " " or (ch >= " " and unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs")))
+
+
+def _layout_chars(page):
+    """The page's characters as pdfminer lays them out, each with the /ActualText span it is in.
+
+    pdfplumber's own layout with one addition: glyphs inside a marked-content span
+    with /ActualText (Chromium writes one around every glyph whose character its
+    font's map cannot give, like an Arabic letter with shadda and kasra) carry the
+    span, whose text replaces theirs.
+    """
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfminer.utils import decode_text
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    class Device(PDFPageAggregatorWithMarkedContent):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.stack: list[int | None] = []
+            self.spans: dict[int, str] = {}
+
+        def begin_tag(self, tag, props=None):
+            super().begin_tag(tag, props)
+            span = None
+            if isinstance(props, dict) and "ActualText" in props and not any(s is not None for s in self.stack):
+                value = props["ActualText"]
+                if isinstance(value, bytes):
+                    value = decode_text(value)
+                if isinstance(value, str):
+                    span = len(self.spans) + 1
+                    self.spans[span] = value
+            self.stack.append(span)
+
+        def end_tag(self):
+            super().end_tag()
+            if self.stack:
+                self.stack.pop()
+
+        def render_char(self, *args, **kwargs):
+            adv = super().render_char(*args, **kwargs)
+            if self.cur_item._objs:
+                current = next((s for s in self.stack if s is not None), None)
+                self.cur_item._objs[-1].qa_span = current  # type: ignore[attr-defined]
+            return adv
+
+    device = Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    layout = device.get_result()
+    chars = []
+
+    def walk(obj, depth=0):
+        for child in obj:
+            if isinstance(child, LTChar):
+                chars.append(child)
+            elif isinstance(child, LTContainer) and depth < 20:
+                walk(child, depth + 1)
+
+    walk(layout)
+    return layout, chars, device.spans
+
+
+def _quarter_turns(matrix) -> int:
+    """The direction a glyph's baseline runs in, in quarter turns counterclockwise (0: left to right)."""
+    a, b = float(matrix[0]), float(matrix[1])
+    return round(math.atan2(b, a) / (math.pi / 2)) % 4
+
+
+def _turn(x: float, y: float, turns: int) -> tuple[float, float]:
+    """The point turned clockwise by `turns` quarter turns (what undoes text running that way)."""
+    for _ in range(turns):
+        x, y = y, -x
+    return x, y
+
+
+def _glyphs(page) -> list[_Glyph]:
+    layout, chars, spans = _layout_chars(page)
+    left, bottom, right, top = layout.bbox
+    # Text runs in one of four directions (a page turned by /Rotate, landscape content):
+    # the most common one is turned to run left to right, text in any other is dropped
+    # (stamps, margin notes).
+    turns = [_quarter_turns(c.matrix) for c in chars]
+    turn = Counter(turns).most_common(1)[0][0] if turns else 0
+    chars = [c for c, t in zip(chars, turns) if t == turn]
+    glyphs: list[_Glyph] = []
+    drawn: dict[tuple[str, int], list[float]] = {}
+    by_span: dict[int, list[_Glyph]] = {}
+    for index, c in enumerate(chars):
+        if c.x1 < left or c.x0 > right or c.y1 < bottom or c.y0 > top:
+            continue  # outside the page
+        xs, ys = zip(*(_turn(x, y, turn) for x in (c.x0, c.x1) for y in (c.y0, c.y1)))
+        x0, x1 = min(xs), max(xs)
+        y = -_turn(float(c.matrix[4]), float(c.matrix[5]), turn)[1]  # the baseline, growing downwards
+        size = (max(ys) - min(ys)) or 10.0  # the glyph's height along the turned page
+        raw = c.get_text()
+        # The same glyph drawn again at the same place (fake bold, shadows) counts once.
+        same_place = drawn.setdefault((raw, round(y)), [])
+        if any(abs(x - x0) < 0.1 * size for x in same_place):
+            continue
+        same_place.append(x0)
+        glyph = _Glyph(text=_glyph_text(raw), x0=x0, x1=x1, y=y, size=size, index=index)
+        span = getattr(c, "qa_span", None)
+        if span is not None:
+            by_span.setdefault(span, []).append(glyph)
+        elif glyph.text:
+            glyphs.append(glyph)
+    for span, members in by_span.items():
+        text = _glyph_text(spans.get(span, ""))
+        if not text:
+            continue  # /ActualText "" hides what it covers
+        base = max(members, key=lambda g: g.x1 - g.x0)
+        if any(abs(g.y - base.y) > LINE_TOLERANCE * base.size for g in members):
+            glyphs.extend(g for g in members if g.text)  # a span over several lines: its glyphs as they are
+            continue
+        glyphs.append(_Glyph(
+            text=text, x0=min(g.x0 for g in members), x1=max(g.x1 for g in members),
+            y=base.y, size=max(g.size for g in members), index=min(g.index for g in members),
+        ))
+    return glyphs
+
+
+def _space_gap(glyphs: list[_Glyph]) -> float:
+    """The gap between two glyphs, in font sizes, that makes a space on this page.
+
+    Where the producer writes space glyphs, a gap counts only when it is most of a
+    space wide (some fonts kern letter pairs apart: Amiri's reh-yeh is 0.12 em).
+    """
+    spaces = [(g.x1 - g.x0) / g.size for g in glyphs if g.text == " " and g.x1 > g.x0]
+    if len(spaces) < 5:
+        return SPACE_GAP
+    return min(0.3, max(SPACE_GAP, 0.6 * statistics.median(spaces)))
+
+
+def _lines(glyphs: list[_Glyph]) -> list[_Line]:
+    space_gap = _space_gap(glyphs)
+    glyphs = sorted(glyphs, key=lambda g: (g.y, g.x0))
+    groups: list[list[_Glyph]] = []
+    for g in glyphs:
+        if groups:
+            last = groups[-1]
+            ref_y = last[0].y
+            ref_size = max(last[0].size, g.size)
+            if abs(g.y - ref_y) <= LINE_TOLERANCE * ref_size:
+                last.append(g)
+                continue
+        groups.append([g])
+    lines = []
+    for group in groups:
+        ink = [g for g in group if g.text.strip()]
+        if not ink:
+            continue
+        line = _Line(
+            glyphs=group,
+            y=statistics.median(g.y for g in ink),
+            size=statistics.median(g.size for g in ink),
+            x0=min(g.x0 for g in ink),
+            x1=max(g.x1 for g in ink),
+        )
+        _visual(line, space_gap)
+        if line.visual.strip():
+            lines.append(line)
+    return lines
+
+
+def _mark_bases(bases: list[_Glyph], marks: list[_Glyph]) -> tuple[dict[int, int], dict[int, int]]:
+    """For each mark (by stream index), the base glyph it belongs to (position in `bases`).
+
+    Two answers, one per reading of the line. The content stream says it best: a
+    producer that writes glyphs in visual order (HarfBuzz output: Chromium, LibreOffice,
+    fpdf2) writes an Arabic letter's marks just before it, one that writes them in
+    logical order just after it. Where is the mark then? The stream neighbour is taken
+    when it is within a font size of the mark, else the letter the mark is drawn over.
+    """
+    by_index = sorted(range(len(bases)), key=lambda j: bases[j].index)
+    indices = [bases[j].index for j in by_index]
+    # Which way the stream runs through right-to-left letters: with x (visual) or against it.
+    rtl = [bases[j] for j in by_index if _first_strong(bases[j].text) == "R"]
+    with_x = sum(1 for a, b in pairwise(rtl) if b.x0 >= a.x0 - 0.1) >= len(rtl[1:]) / 2
+    centers = [g.center for g in bases]
+
+    def near(j: int | None, m: _Glyph) -> bool:
+        return j is not None and bases[j].text.strip() != "" and (
+            bases[j].x0 - m.size <= m.center <= bases[j].x1 + m.size)
+
+    def over(m: _Glyph) -> int | None:
+        i = bisect_left(centers, m.center)
+        candidates = [j for j in (i - 1, i) if 0 <= j < len(bases) and bases[j].text.strip()]
+        if not candidates:
+            return None
+        inside = [j for j in candidates if bases[j].x0 <= m.center <= bases[j].x1]
+        return min(inside or candidates, key=lambda j: abs(bases[j].center - m.center))
+
+    visual: dict[int, int] = {}
+    drawn: dict[int, int] = {}
+    for m in marks:
+        k = bisect_left(indices, m.index)
+        after = by_index[k] if k < len(by_index) else None
+        before = by_index[k - 1] if k > 0 else None
+        arabic = _first_strong(m.text) != "L" and not m.text.isascii()
+        # Visual order: an Arabic letter's marks come before it, a Latin letter's after it.
+        first = after if (with_x and arabic) else before
+        if near(first, m) and (not arabic or _first_strong(bases[first].text) != "L"):
+            visual[m.index] = first
+        elif (j := over(m)) is not None:
+            visual[m.index] = j
+        # Drawn from left to right in logical order: marks come after their letter.
+        if near(before, m):
+            drawn[m.index] = before
+        elif (j := over(m)) is not None:
+            drawn[m.index] = j
+    return visual, drawn
+
+
+def _visual(line: _Line, space_gap: float = SPACE_GAP) -> None:
+    """Sets the line's text in visual order, marks kept on their letters and spaces put in."""
+    bases = [g for g in line.glyphs if not _is_mark(g.text)]
+    marks = [g for g in line.glyphs if _is_mark(g.text)]
+    # A glyph of no width drawn where the next one starts (an alef in a lam-alef ligature)
+    # sorts before it; ties keep the content stream's order.
+    bases.sort(key=lambda g: (g.center, g.index))
+    of_visual, of_drawn = _mark_bases(bases, sorted(marks, key=lambda g: g.index)) if marks else ({}, {})
+    marks_visual: dict[int, list[str]] = {}
+    marks_drawn: dict[int, list[str]] = {}
+    for m in sorted(marks, key=lambda g: g.index):
+        if m.index in of_visual:
+            marks_visual.setdefault(of_visual[m.index], []).append(m.text)
+        if m.index in of_drawn:
+            marks_drawn.setdefault(of_drawn[m.index], []).append(m.text)
+    parts: list[str] = []
+    drawn: list[str] = []
+    prev: _Glyph | None = None
+    rtl = ltr = 0
+    for j, g in enumerate(bases):
+        is_space = not g.text.strip()
+        gap = g.x0 - prev.x1 if prev is not None and prev.text.strip() else 0.0
+        if not is_space and gap > space_gap * min(g.size, prev.size if prev else g.size):
+            parts.append(" ")
+            drawn.append(" ")
+        if is_space:
+            parts.append(" ")
+            drawn.append(" ")
+        else:
+            text = g.text + "".join(marks_visual.get(j, ()))
+            drawn.append(g.text + "".join(marks_drawn.get(j, ())))
+            kind = _first_strong(text)
+            if kind == "R":
+                rtl += 1
+                # python-bidi reverses the right-to-left run character by character: a glyph
+                # of several characters (a letter and its marks) goes in reversed, to come out whole.
+                parts.append(text[::-1])
+            else:
+                if kind == "L":
+                    ltr += 1
+                parts.append(text)
+        prev = g
+    line.visual = _SPACES.sub(" ", "".join(parts)).strip()
+    line.drawn = _SPACES.sub(" ", "".join(drawn)).strip()
+    line.rtl_glyphs, line.ltr_glyphs = rtl, ltr
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+def _page_paragraphs(page) -> list[_Paragraph]:
+    lines = _lines(_glyphs(page))
+    if not lines:
+        return []
+    left = min(line.x0 for line in lines)
+    right = max(line.x1 for line in lines)
+    # Line spacing in font sizes: lines of one paragraph follow each other at the smallest
+    # regular step of their size; a larger step (or a change of size) starts a paragraph.
+    same = lambda a, b: abs(a.size - b.size) <= 0.15 * max(a.size, b.size)
+    ratios: dict[float, list[float]] = {}
+    for a, b in pairwise(lines):
+        ratio = (b.y - a.y) / max(a.size, 1e-3)
+        if same(a, b) and 0.6 < ratio < 3.5:
+            ratios.setdefault(round(a.size), []).append(ratio)
+    everything = sorted(r for rs in ratios.values() for r in rs)
+    overall = everything[len(everything) * 3 // 10] if everything else 1.5
+
+    def spacing(size: float) -> float:
+        own = sorted(ratios.get(round(size), []))
+        return own[len(own) * 3 // 10] if len(own) >= 3 else overall
+
+    paragraphs: list[_Paragraph] = []
+    for line in lines:
+        if paragraphs:
+            prev = paragraphs[-1].lines[-1]
+            ratio = (line.y - prev.y) / max(prev.size, 1e-3)
+            if same(line, prev) and ratio <= 1.15 * spacing(prev.size) + 0.05:
+                paragraphs[-1].lines.append(line)
+                continue
+        paragraphs.append(_Paragraph(lines=[line]))
+    for para in paragraphs:
+        para.align = _alignment(para, left, right)
+    return paragraphs
+
+
+def _direction(para: _Paragraph, punct_rtl: int, punct_ltr: int) -> bool:
+    """True when the paragraph reads right to left.
+
+    First the reading in which no line starts with a full stop or a comma; then the
+    paragraph's letters, when one script has two thirds of them; then its alignment
+    (LibreOffice sets right-to-left paragraphs flush left, so alignment comes last).
+    """
+    if punct_rtl != punct_ltr:
+        return punct_rtl < punct_ltr
+    rtl = sum(line.rtl_glyphs for line in para.lines)
+    ltr = sum(line.ltr_glyphs for line in para.lines)
+    if rtl >= 2 * ltr and rtl:
+        return True
+    if ltr >= 2 * rtl and ltr:
+        return False
+    if para.align:
+        return para.align == "right"
+    return rtl > ltr
+
+
+def _alignment(para: _Paragraph, left: float, right: float) -> str:
+    """"left", "right" or "" (centred, justified, one full line)."""
+    at_left = at_right = 0
+    for line in para.lines:
+        tol = FLUSH_TOLERANCE * line.size
+        flush_left = line.x0 - left <= tol
+        flush_right = right - line.x1 <= tol
+        if flush_left and not flush_right:
+            at_left += 1
+        elif flush_right and not flush_left:
+            at_right += 1
+    if at_left == at_right:
+        return ""
+    return "right" if at_right > at_left else "left"
+
+
+def _drop_running_lines(paged: list[list[_Paragraph]]) -> None:
+    """Drops one-line paragraphs at the top or bottom of most pages that repeat (page numbers too)."""
+    if len(paged) < 2:
+        return
+
+    def key(para: _Paragraph) -> str | None:
+        if len(para.lines) != 1:
+            return None
+        return re.sub(r"\d+", "#", para.lines[0].visual)
+
+    for end in (0, -1):
+        keys = [key(paras[end]) if paras else None for paras in paged]
+        counts = Counter(k for k in keys if k)
+        for k, n in counts.items():
+            if n >= max(2, 0.6 * len(paged)):
+                for paras, kk in zip(paged, keys):
+                    if kk == k and len(paras) > 1:
+                        paras.pop(end)
+
+
+# ---------------------------------------------------------------- visual to logical
+
+_OPEN = "([{«‹"
+_LEADING_PUNCT = re.compile(r"^[\s\"'“”»«]*[.,،;؛:!?؟](?!\.)")  # not an ellipsis
+
+
+_FAMILIES = ("()", "[]", "{}", "«»", "‹›")
+_FAMILY_OF = {ch: pair for pair in _FAMILIES for ch in pair}
+
+
+def _reorder(visual: str, rtl: bool) -> list[tuple[str, bool]]:
+    """The logical order of one visual line with base direction `rtl`: each character with
+    whether it sits at a right-to-left level (where a bracket may be mirrored).
+
+    python-bidi's steps without its last one (L4, mirroring), which is left to `_render`:
+    producers differ on it (see `_brackets`).
+    """
+    from bidi import algorithm as uba
+
+    try:
+        storage = uba.get_empty_storage()
+        storage["base_level"] = 1 if rtl else 0
+        storage["base_dir"] = "R" if rtl else "L"
+        uba.get_embedding_levels(visual, storage)
+        uba.explicit_embed_and_overrides(storage, False)
+        uba.resolve_weak_types(storage, False)
+        uba.resolve_neutral_types(storage, False)
+        uba.resolve_implicit_levels(storage, False)
+        uba.reorder_resolved_levels(storage, False)
+        return [(c["ch"], bool(c["level"] % 2)) for c in storage["chars"]]
+    except (AttributeError, KeyError, TypeError):  # another python-bidi: its public function
+        return [(ch, False) for ch in uba.get_display(visual, base_dir="R" if rtl else "L")]
+
+
+def _render(chars: list[tuple[str, bool]], mirror: dict[str, bool]) -> str:
+    """The characters, each mirrored glyph at a right-to-left level mapped to its mirror
+    (brackets only for the families `mirror` says so of)."""
+    from bidi.mirror import MIRRORED
+
+    out = []
+    for ch, odd in chars:
+        if odd and ch in MIRRORED and mirror.get(_FAMILY_OF.get(ch, ""), True):
+            ch = MIRRORED[ch]
+        out.append(ch)
+    return "".join(out)
+
+
+def _bracket_errors(text: str, pair: str) -> int:
+    """Closing brackets with nothing open and opening ones never closed, of one family."""
+    errors = depth = 0
+    for ch in text:
+        if ch == pair[0]:
+            depth += 1
+        elif ch == pair[1]:
+            if depth:
+                depth -= 1
+            else:
+                errors += 1
+    return errors + depth
+
+
+def _choose(texts_with: list[str], texts_without: list[str], pair: str) -> bool | None:
+    """Mirror the family or not: whichever leaves fewer unbalanced brackets; None on a tie."""
+    with_ = sum(_bracket_errors(t, pair) for t in texts_with)
+    without = sum(_bracket_errors(t, pair) for t in texts_without)
+    return None if with_ == without else with_ < without
+
+
+def _brackets(lines: list[list[list[tuple[str, bool]]]]) -> list[list[str]]:
+    """Each paragraph's lines as text, brackets at right-to-left levels mirrored or not.
+
+    A producer maps a bracket drawn mirrored (an opening bracket of Arabic text, drawn
+    as ")") either to the character typed, "(" (then the bidi algorithm's mirroring must
+    not be applied) or to the glyph's look, ")" (then it must). Chromium does the one
+    with one font and the other with another; fpdf2 one for () and the other for «».
+    So each family of brackets is decided in each paragraph by which choice balances
+    them; where that is a tie, on each line; where that is a tie too, for the document
+    (and by the standard, mirroring, when the document cannot tell either).
+    """
+    on = {pair: True for pair in _FAMILIES}
+    off = {pair: False for pair in _FAMILIES}
+    rendered = {
+        flag: [[_render(chars, on if flag else off) for chars in para] for para in lines]
+        for flag in (True, False)
+    }
+    document = {}
+    for pair in _FAMILIES:
+        verdict = _choose([" ".join(para) for para in rendered[True]], [" ".join(para) for para in rendered[False]], pair)
+        document[pair] = True if verdict is None else verdict
+    out = []
+    for n, para in enumerate(lines):
+        paragraph = {
+            pair: _choose([" ".join(rendered[True][n])], [" ".join(rendered[False][n])], pair) for pair in _FAMILIES
+        }
+        texts = []
+        for m, chars in enumerate(para):
+            if not any(ch in _FAMILY_OF for ch, _ in chars):
+                texts.append(rendered[True][n][m])
+                continue
+            choice = {}
+            for pair in _FAMILIES:
+                verdict = paragraph[pair]
+                if verdict is None:
+                    verdict = _choose([rendered[True][n][m]], [rendered[False][n][m]], pair)
+                choice[pair] = document[pair] if verdict is None else verdict
+            texts.append(_render(chars, choice))
+        out.append(texts)
+    return out
+
+
+def _punct_errors(lines: list[str]) -> int:
+    """Lines that start with a full stop or comma: the mark of a wrong base direction."""
+    return sum(1 for line in lines if _LEADING_PUNCT.match(line))
+
+
+def _to_logical(paragraphs: list[_Paragraph]) -> None:
+    # Each paragraph's direction: the base direction under which no line starts with a full stop.
+    reordered = []
+    for para in paragraphs:
+        by_dir = {rtl: [_reorder(line.visual, rtl) for line in para.lines] for rtl in (True, False)}
+        standard = {pair: True for pair in _FAMILIES}
+        para.rtl = _direction(
+            para,
+            _punct_errors([_render(chars, standard) for chars in by_dir[True]]),
+            _punct_errors([_render(chars, standard) for chars in by_dir[False]]),
+        )
+        reordered.append(by_dir[para.rtl])
+    chosen = _brackets(reordered)
+    # Producers that draw Arabic from left to right in logical order (no bidi) leave the
+    # visual order already logical; the reading whose Arabic words look like Arabic wins.
+    drawn = [[line.drawn for line in para.lines] for para in paragraphs]
+    flat = lambda texts: [t for lines in texts for t in lines]
+    if _arabic_score(flat(drawn)) > _arabic_score(flat(chosen)) + 2:
+        chosen = drawn
+        for para in paragraphs:  # the bidi reading's directions mean nothing then: the letters'
+            para.rtl = sum(line.rtl_glyphs for line in para.lines) > sum(line.ltr_glyphs for line in para.lines)
+    for para, lines in zip(paragraphs, chosen):
+        para.texts = lines
+
+
+def _arabic_score(texts: list[str]) -> int:
+    """How much the texts look like Arabic in logical order (words start with ال, end with ة/ى)."""
+    score = 0
+    for text in texts:
+        for word in _ARABIC_WORD.findall(text):
+            if len(word) < 2:
+                continue
+            if word.startswith("ال") and len(word) > 3:
+                score += 1
+            if word.endswith("لا") and len(word) > 3:
+                score -= 1
+            if word[-1] in "ةى":
+                score += 1
+            if word[0] in "ةى":
+                score -= 1
+    return score
+
+
+# ---------------------------------------------------------------- the text
+
+
+def _join_lines(texts: list[str]) -> str:
+    """A paragraph's lines joined by spaces, except after a soft hyphen, a hyphen, an opening bracket."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not text:
+            continue
+        if not out:
+            out = text
+        elif out.endswith("\u00ad"):
+            out = out[:-1] + text
+        elif out[-1] in _OPEN or (out[-1] in "-\u2010" and len(out) > 1 and out[-2].isalpha() and text[0].isalpha()):
+            out += text
+        else:
+            out += " " + text
+    return out.replace("\u00ad", "")
+
+
+def _continues(para: _Paragraph, page_lines: list[_Line], following: _Paragraph | None) -> bool:
+    """Whether a page's last paragraph runs on to the next page's first one.
+
+    It does when its last line ends without a full stop (or ends one and fills the
+    line from margin to margin, as justified text does), reaches most of the way
+    across, and the next page goes on in the same type size and direction.
+    """
+    if following is None or not page_lines:
+        return False
+    last, first = para.lines[-1], following.lines[0]
+    if abs(last.size - first.size) > 0.15 * max(last.size, first.size) or para.rtl != following.rtl:
+        return False
+    left = min(line.x0 for line in page_lines)
+    right = max(line.x1 for line in page_lines)
+    tol = FLUSH_TOLERANCE * last.size
+    full = last.x0 - left <= tol and right - last.x1 <= tol
+    if re.search(r"[.!?؟:]['\"”’»)]*$", _join_lines(para.texts)):
+        return full
+    return (last.x1 - last.x0) >= 0.6 * max(1e-3, right - left)
+
+
+def _assemble(paged: list[list[_Paragraph]]) -> tuple[str, list[int]]:
+    """The document's text and the offset at which each page's text starts."""
+    text = ""
+    starts: list[int | None] = []
+    last_page: list[_Paragraph] = []  # the paragraphs of the last page that had text
+    for paras in paged:
+        paras = [para for para in paras if _join_lines(para.texts)]
+        start = None
+        for para in paras:
+            if text:
+                runs_on = start is None and bool(last_page) and _continues(
+                    last_page[-1], [line for p in last_page for line in p.lines], para)
+                text += " " if runs_on else "\n\n"
+            if start is None:
+                start = len(text)
+            text += _join_lines(para.texts)
+        starts.append(start)
+        if paras:
+            last_page = paras
+    # A page without text starts where the next page's text does (or at the end).
+    following = len(text)
+    for i in range(len(starts) - 1, -1, -1):
+        if starts[i] is None:
+            starts[i] = following
+        following = starts[i]
+    if starts:
+        starts[0] = 0
+    return text, [int(s) for s in starts]
