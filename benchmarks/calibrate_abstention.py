@@ -4,7 +4,9 @@ How to run (each eval takes a few minutes on 2 cores; scikit-learn: pip install 
     qa eval ../shared/eval/xquad/xquad.ar.json --small-folders 1,4 --json --scores > /tmp/ev_ar.json
     qa eval ../shared/eval/xquad/xquad.ar.json --questions ../shared/eval/xquad/xquad.en.json \
         --small-folders 1,4 --json --scores > /tmp/ev_en.json
-    python benchmarks/calibrate_abstention.py /tmp/ev_ar.json /tmp/ev_en.json [--write qa/answers/abstention.json]
+    python benchmarks/eval_questions.py --only natural --json /tmp/natural.json
+    python benchmarks/calibrate_abstention.py /tmp/ev_ar.json /tmp/ev_en.json --natural /tmp/natural.json \
+        [--write qa/answers/abstention.json]
 
 Each question contributes its evidence features answerable (its article
 indexed) and unanswerable (its article hidden), in the whole index and in each
@@ -20,9 +22,9 @@ TARGET_ANSWERABLE_REFUSED of the answerable questions of the whole index fall
 (the `qa eval` protocol), computed per kind of evidence
 (`abstention.evidence_kind`: shared words, names or translated words across
 scripts, nothing): weaker evidence needs a lower bar for the same share of
-refused answerable questions. The "none" bar qa ships is not the rule's but
-`--none-bar` (default: the one in the data file; docs/quality.md says why);
-both are reported.
+refused answerable questions. `--natural` adds the short natural questions of
+benchmarks/eval_questions.py (seven languages), so the bars also hold for
+questions as people ask them, not only XQuAD's paraphrases.
 Not a benchmark of speed: it lives here because it is a measurement script.
 """
 from __future__ import annotations
@@ -52,9 +54,19 @@ ALONE_THRESHOLDS = models()["alone"].thresholds
 TARGET_ANSWERABLE_REFUSED = 0.08
 
 
-def load(paths: list[str]):
-    """Arrays over all samples: language index, article, label, features, evidence kind, folder."""
+def load(paths: list[str], natural: str | None = None):
+    """Arrays over all samples: language index, article, label, features, evidence kind, folder.
+
+    `natural`: benchmarks/eval_questions.py --json output; its "natural" outcomes (short questions in seven
+    languages over the same articles, answerable, with their article hidden, and about nothing) join
+    as one more "language", in the whole index. Questions about no article are split by id.
+    """
     rows = []
+    if natural:
+        for n, o in enumerate(json.load(open(natural, encoding="utf-8"))["natural"]):
+            article = o["article"] if o["article"] is not None else sum(map(ord, o["qid"]))
+            rows.append((len(paths), article, int(o["answerable"]), [o["features"][name] for name in FEATURES],
+                         evidence_kind(o["features"]), "1" if o["features"].get("folder") == 1.0 else "all"))
     for lang_id, path in enumerate(paths):
         data = json.load(open(path, encoding="utf-8"))
         whole = max(folder for _, _, folder in data["answerable"])
@@ -101,9 +113,9 @@ def _model_json(model, features: tuple[str, ...], bars: dict[str, float]) -> dic
             "intercept": round(float(model.intercept_[0]), 3), "thresholds": _rounded(bars)}
 
 
-def main(paths: list[str], none_bar: float, write: Path | None) -> None:
-    lang, article, y, x, kind, folder = load(paths)
-    names = [p.rsplit("/", 1)[-1] for p in paths]
+def main(paths: list[str], natural: str | None, write: Path | None, none_bar: float | None = None) -> None:
+    lang, article, y, x, kind, folder = load(paths, natural)
+    names = [p.rsplit("/", 1)[-1] for p in paths] + (["natural questions"] if natural else [])
     whole = folder == "all"
     train = article % 2 == 0
     model = LogisticRegression(C=1.0, max_iter=5000).fit(x[train], y[train])
@@ -111,12 +123,12 @@ def main(paths: list[str], none_bar: float, write: Path | None) -> None:
     held = ~train
     print(f"fitted on even articles, thresholds {_rounded(bars)}; held-out odd articles:")
     report(model, x[held], y[held], lang[held], kind[held], folder[held], bars, names)
-    print(f"the same, with the \"none\" bar qa ships ({none_bar}, docs/quality.md):")
-    report(model, x[held], y[held], lang[held], kind[held], folder[held], {**bars, "none": none_bar}, names)
     full = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
     full_bars = thresholds(full.predict_proba(x)[:, 1], y, kind, whole)
-    print("refitted on all articles, with the shipped \"none\" bar:")
-    report(full, x, y, lang, kind, folder, {**full_bars, "none": none_bar}, names)
+    if none_bar is not None:  # the shipped model's override of the rule (docs/quality.md: an open defect)
+        full_bars["none"] = none_bar
+    print("refitted on all articles:")
+    report(full, x, y, lang, kind, folder, full_bars, names)
     print("default model:", _model_json(full, FEATURES, full_bars), "(8% rule bars)")
     # The model for folders of one chunk, where chunk_gap compares with nothing (abstention.py):
     # the same questions without that feature. qa eval's folders all have several chunks, so
@@ -126,10 +138,12 @@ def main(paths: list[str], none_bar: float, write: Path | None) -> None:
     held_model = LogisticRegression(C=1.0, max_iter=5000).fit(xa[train], y[train])
     held_bars = thresholds(held_model.predict_proba(xa[train])[:, 1], y[train], kind[train], whole[train],
                            ALONE_THRESHOLDS)
-    print("without chunk_gap (for one-chunk folders), fitted on even articles, \"none\" bar as shipped:")
-    report(held_model, xa[held], y[held], lang[held], kind[held], folder[held], {**held_bars, "none": none_bar}, names)
+    print("without chunk_gap (for one-chunk folders), fitted on even articles:")
+    report(held_model, xa[held], y[held], lang[held], kind[held], folder[held], held_bars, names)
     alone_model = LogisticRegression(C=1.0, max_iter=5000).fit(xa, y)
     alone_bars = thresholds(alone_model.predict_proba(xa)[:, 1], y, kind, whole, ALONE_THRESHOLDS)
+    if none_bar is not None:
+        alone_bars["none"] = none_bar
     print("alone model:", _model_json(alone_model, ALONE_FEATURES, alone_bars), "(8% rule bars)")
     if write is None:
         return
@@ -138,16 +152,20 @@ def main(paths: list[str], none_bar: float, write: Path | None) -> None:
                  "benchmarks/calibrate_abstention.py, not by hand.",
         "fitted": {
             "data": "XQuAD (Artetxe et al. 2020, CC BY-SA 4.0): " + ", ".join(names) + "; every question answerable "
-                    "and with its own article hidden, in the whole index and in the small folders qa eval simulated",
+                    "and with its own article hidden (every statistic over the visible documents only), in the whole "
+                    "index and in the small folders qa eval simulated" + ("; benchmarks/data/natural_questions.json: "
+                    "short questions in seven languages over the same articles, answerable, hidden, and about "
+                    "nothing" if natural else ""),
             "date": datetime.date.today().isoformat(),
-            "command": "python benchmarks/calibrate_abstention.py " + " ".join(paths) + f" --none-bar {none_bar} "
-                       f"--write {write}",
+            "command": "python benchmarks/calibrate_abstention.py " + " ".join(paths)
+                       + (f" --natural {natural}" if natural else "")
+                       + (f" --none-bar {none_bar}" if none_bar is not None else "") + f" --write {write}",
             "bars": f"per evidence kind, the probability below which {TARGET_ANSWERABLE_REFUSED:.0%} of its "
-                    "answerable questions in the whole index fall; \"none\" set by --none-bar (docs/quality.md)",
+                    "answerable questions in the whole index fall (one rule for every kind)",
         },
         "models": {
-            "default": _model_json(full, FEATURES, {**full_bars, "none": none_bar}),
-            "alone": _model_json(alone_model, ALONE_FEATURES, {**alone_bars, "none": none_bar}),
+            "default": _model_json(full, FEATURES, full_bars),
+            "alone": _model_json(alone_model, ALONE_FEATURES, alone_bars),
         },
     }
     write.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -157,9 +175,10 @@ def main(paths: list[str], none_bar: float, write: Path | None) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("evals", nargs="+", help="qa eval --json --scores outputs, one per direction")
-    parser.add_argument("--none-bar", type=float, default=THRESHOLDS["none"],
-                        help="the bar for questions with no evidence but similarity (default: the shipped one)")
+    parser.add_argument("--natural", default=None, help="benchmarks/eval_questions.py --json output (its natural set)")
+    parser.add_argument("--none-bar", type=float, default=None,
+                        help="override the rule's bar for the \"none\" kind (the shipped model: 0.04, docs/quality.md)")
     parser.add_argument("--write", type=Path, nargs="?", const=MODEL_FILE, default=None,
                         help=f"write the models to this file (default when given bare: {MODEL_FILE})")
     args = parser.parse_args()
-    main(args.evals, args.none_bar, args.write)
+    main(args.evals, args.natural, args.write, args.none_bar)

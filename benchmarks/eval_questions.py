@@ -93,7 +93,8 @@ def main() -> int:
         articles, _ = load_squad(EVAL / "xquad" / "xquad.ar.json")
         names = [f"article_{a:03d}.txt" for a in range(len(articles))]
         retriever = _index(work / "xquad", dict(zip(names, articles)), embedder)
-        results["natural"] = ask(retriever, load_set(DATA / "natural_questions.json"), names, hide_own=True)
+        results["natural"] = ask(retriever, load_set(DATA / "natural_questions.json"), names, hide_own=True,
+                                 alone=True)
     for name, outcomes in results.items():
         _print(name, summary(outcomes))
     if args.json:

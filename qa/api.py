@@ -15,7 +15,7 @@ from .store import build
 from .ingest.chunking import ChunkSettings
 from .config import Settings, load_settings
 from .model.embedding import Embedder, get_embedder
-from .errors import InvalidArgument
+from .errors import InvalidArgument, QAError
 from .search.fusion import Retriever
 from .search.question import validate_k
 from .search.results import Passage
@@ -54,7 +54,10 @@ def build_index(seeds_dir: str | Path | None = None, index_dir: str | Path | Non
     with _lock:
         serving = _retrievers.get(_key(settings))
     if serving is not None:
-        serving.refresh()  # questions after this call are answered from what it built
+        try:
+            serving.refresh()  # questions after this call are answered from what it built
+        except QAError:
+            pass  # the build stands; the next question loads the generation and reports what is wrong
     return report
 
 

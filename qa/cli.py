@@ -39,7 +39,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
     from .web import library
 
     settings = load_settings().with_overrides(seeds_dir=args.seeds, index_dir=args.index)
-    pages = [fetch(url) for url in args.urls]
+    pages = [fetch(url, allow_local=settings.fetch_local) for url in args.urls]
     report = library.save_uploads(settings.seeds_dir, [library.Upload(p.name, p.data) for p in pages],
                                   library.known_contents(settings.index_dir))
     for rejected in report.rejected:

@@ -60,6 +60,7 @@ class Settings:
     isa_cap: str = ""  # ONEDNN_MAX_CPU_ISA: a cap below bf16 makes "auto" choose fp32
     device: str = "auto"  # documents: "auto" = a CUDA GPU when torch sees one, else the CPU
     watch: bool = True  # the chat re-indexes seeds/ when files change there (QA_WATCH=0: only on request)
+    fetch_local: bool = False  # QA_FETCH_LOCAL=1: "add by URL" may fetch loopback and private addresses
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """A copy with the non-None overrides applied (per-call arguments)."""
@@ -96,6 +97,7 @@ def load_settings() -> Settings:
         isa_cap=(os.environ.get("ONEDNN_MAX_CPU_ISA") or "").strip(),
         device=_device(os.environ.get("QA_DEVICE") or "auto"),
         watch=(os.environ.get("QA_WATCH") or "1").strip() != "0",
+        fetch_local=(os.environ.get("QA_FETCH_LOCAL") or "").strip() == "1",
     )
 
 

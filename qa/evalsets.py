@@ -63,10 +63,23 @@ def _holds(text: str, answers: Sequence[str]) -> bool:
 
 
 def ask(retriever: Retriever, questions: Sequence[SetQuestion], sources: Sequence[str], hide_own: bool = False,
-        k: int = 5) -> list[Outcome]:
-    """Ask every question; `sources[n]` is the document of article n (a one-document set: `sources[0]`)."""
+        k: int = 5, alone: bool = False) -> list[Outcome]:
+    """Ask every question; `sources[n]` is the document of article n (a one-document set: `sources[0]`).
+
+    `alone`: also ask each answerable question in a folder of its own article only, and in a folder of
+    one other article (the next one): users' folders are often a single document.
+    """
     outcomes = []
     for q in questions:
+        if alone and q.answers and q.article is not None and len(sources) > 1:
+            own = sources[q.article]
+            other = sources[(q.article + 1) % len(sources)]
+            for folder, answerable in ((own, True), (other, False)):
+                sel = answering.select(retriever, q.text, k=k, exclude=frozenset(sources) - {folder})
+                found = sel.rank >= 0 and abstention.is_found(sel.confidence, sel.features)
+                right = answerable and sel.rank >= 0 and _holds(sel.quote, q.answers)
+                outcomes.append(Outcome(q.qid, q.language, answerable, found, right, folder, sel.confidence,
+                                        not answerable, q.article, {**sel.features, "folder": 1.0}))
         own = sources[q.article if q.article is not None else 0] if q.answers else ""
         sel = answering.select(retriever, q.text, k=k)
         found = sel.rank >= 0 and abstention.is_found(sel.confidence, sel.features)

@@ -98,7 +98,7 @@ that goes back more than a century, according to the local historical society.</
 
 
 @pytest.mark.slow
-def test_add_fetches_a_page_by_url_saves_it_and_answers_from_it(tmp_path, cache_dir, capsys):
+def test_add_fetches_a_page_by_url_saves_it_and_answers_from_it(tmp_path, cache_dir, capsys, monkeypatch):
     """`qa add URL` against a web server of the test's own on 127.0.0.1 (no other address is contacted)."""
     from helpers import http_server
 
@@ -107,6 +107,13 @@ def test_add_fetches_a_page_by_url_saves_it_and_answers_from_it(tmp_path, cache_
     (site / "news" / "festival.html").write_text(PAGE, encoding="utf-8")
     seeds.mkdir()
     with http_server(site) as base:
+        # Loopback is refused unless allowed: anyone asking the chat could make it read internal pages.
+        assert main(["add", f"{base}news/festival.html", "--seeds", str(seeds), "--index", str(index)]) == 2
+        err = capsys.readouterr().err
+        _one_line_error(err)
+        assert "127.0.0.1 is an address on this machine or a private network" in err and "QA_FETCH_LOCAL=1" in err
+        assert list(seeds.iterdir()) == []
+        monkeypatch.setenv("QA_FETCH_LOCAL", "1")
         assert main(["add", f"{base}news/festival.html", "--seeds", str(seeds), "--index", str(index)]) == 0
         assert (seeds / "festival.html").read_text(encoding="utf-8") == PAGE  # saved as the page itself
         assert main(["add", f"{base}news/missing.html", "--seeds", str(seeds), "--index", str(index)]) == 2

@@ -94,7 +94,7 @@ def answer(retriever: Retriever, question: str, history: Sequence[dict] | None =
     sel = select(retriever, question, history, k)
     passages = tuple(s.passage for s in sel.search.ranked)
     if sel.rank < 0 or not is_found(sel.confidence, sel.features):
-        return Answer(MESSAGES[lang]["not_found"], "", False, passages, confidence=sel.confidence,
+        return Answer(MESSAGES[lang]["not_found"], "", False, passages[:k], confidence=sel.confidence,
                       language=lang, query=sel.search.query)
     top = passages[sel.rank]
     text = f"{sel.quote} [{sel.rank + 1}]\n\n{MESSAGES[lang]['source']}: {top.source}"

@@ -3,8 +3,8 @@
 Languages: Arabic, English, French, Spanish, German, Russian, Turkish; any
 other falls back to English. The guess needs no model: the script (Arabic,
 Cyrillic, Latin), then, for Latin script, letters only one language uses
-(ğ ı ş → Turkish, ñ ¿ ¡ → Spanish, ß → German) and the share of each
-language's commonest short words. Only the words live here; HTML and chat
+(ğ ı ş → Turkish, ñ ¿ → Spanish, ß → German; outside names) add to
+the count of each language's commonest short words. Only the words live here; HTML and chat
 rendering are `qa.web.chatformat`'s.
 
 >>> [language_of(q) for q in ("من اقترح عملية برية؟", "Who proposed a ground operation?",
@@ -39,24 +39,32 @@ _STOP_WORDS = {
 _STOP = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
 
 MESSAGES = {
-    "en": {"not_found": "I could not find an answer to this in the documents. The closest passages are listed below.",
-           "source": "Source"},
-    "ar": {"not_found": "لم أجد إجابة عن هذا السؤال في المستندات. أقرب المقاطع مدرجة أدناه.",
-           "source": "المصدر"},
+    "en": {"not_found": "I could not find an answer to this in the documents. The closest passages are under Sources.",
+           "source": "Source", "sure": "Answer", "unsure": "Possible answer — check the source",
+           "none": "Not found"},
+    "ar": {"not_found": "لم أجد إجابة عن هذا السؤال في المستندات. أقرب المقاطع تحت «المصادر».",
+           "source": "المصدر", "sure": "الإجابة", "unsure": "إجابة محتملة — تحقق من المصدر", "none": "لم يُعثر على إجابة"},
     "fr": {"not_found": "Je n'ai pas trouvé de réponse à cette question dans les documents. "
-                        "Les passages les plus proches sont listés ci-dessous.",
-           "source": "Source"},
+                        "Les passages les plus proches sont sous Sources.",
+           "source": "Source", "sure": "Réponse", "unsure": "Réponse possible — vérifiez la source",
+           "none": "Introuvable"},
     "es": {"not_found": "No encontré una respuesta a esta pregunta en los documentos. "
-                        "Los pasajes más cercanos aparecen a continuación.",
-           "source": "Fuente"},
+                        "Los pasajes más cercanos están en Fuentes.",
+           "source": "Fuente", "sure": "Respuesta", "unsure": "Respuesta posible — compruebe la fuente",
+           "none": "No encontrado"},
     "de": {"not_found": "Ich habe in den Dokumenten keine Antwort auf diese Frage gefunden. "
-                        "Die nächstliegenden Passagen stehen unten.",
-           "source": "Quelle"},
-    "ru": {"not_found": "Я не нашёл ответа на этот вопрос в документах. Ближайшие фрагменты приведены ниже.",
-           "source": "Источник"},
-    "tr": {"not_found": "Belgelerde bu sorunun yanıtını bulamadım. En yakın bölümler aşağıda listelenmiştir.",
-           "source": "Kaynak"},
+                        "Die nächstliegenden Passagen stehen unter Quellen.",
+           "source": "Quelle", "sure": "Antwort", "unsure": "Mögliche Antwort — bitte Quelle prüfen",
+           "none": "Nicht gefunden"},
+    "ru": {"not_found": "Я не нашёл ответа на этот вопрос в документах. Ближайшие фрагменты — в разделе «Источники».",
+           "source": "Источник", "sure": "Ответ", "unsure": "Возможный ответ — проверьте источник",
+           "none": "Не найдено"},
+    "tr": {"not_found": "Belgelerde bu sorunun yanıtını bulamadım. En yakın bölümler Kaynaklar altında.",
+           "source": "Kaynak", "sure": "Yanıt", "unsure": "Olası yanıt — kaynağı kontrol edin", "none": "Bulunamadı"},
 }
+# A found answer whose calibrated probability (answers.abstention) is below this is shown as a
+# possible answer: about one in two such answers is wrong (docs/quality.md, "What the labels mean").
+SURE_CONFIDENCE = 0.5
 LANGUAGES = tuple(MESSAGES)
 
 
@@ -71,11 +79,20 @@ def language_of(text: str) -> str:
     cyrillic = sum(1 for ch in letters if _CYRILLIC_LETTER.match(ch))
     if cyrillic * 2 >= len(letters):
         return "ru"
-    lowered = text.lower()
+    words = _WORD.findall(text)
+    counts = {lang: sum(1 for w in words if w.lower() in stop) for lang, stop in _STOP.items()}
+    # Letters only one language writes count as one more word, and only outside capitalised words:
+    # "What did Erdoğan say?" is English about a Turk.
+    lowercase = "".join(w for w in words if not w[:1].isupper())
     for lang, own in _OWN_LETTERS.items():
-        if any(ch in own for ch in text) or (lang == "es" and "¿" in lowered):
-            return lang
-    words = _WORD.findall(lowered)
-    counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOP.items()}
+        if any(ch in own for ch in lowercase) or (lang == "es" and "¿" in text):
+            counts[lang] += 1
     best = max(counts, key=lambda lang: (counts[lang], lang == "en"))
     return best if counts[best] > 0 else "en"
+
+
+def certainty(found: bool, confidence: float) -> str:
+    """"sure", "unsure" or "none": which label an answer gets (the words are MESSAGES[lang][...])."""
+    if not found:
+        return "none"
+    return "sure" if confidence >= SURE_CONFIDENCE else "unsure"

@@ -157,10 +157,43 @@ def _documents(source: str, data: bytes, parts: list[Extracted]) -> list[Documen
 
 
 class _Reader:
-    """Reads files by suffix; other formats than plain text go through one child process, started on first use."""
+    """Reads files by suffix; other formats than plain text go through one child process, started on first use.
 
-    def __init__(self) -> None:
+    With a `cache` folder, what a reader extracted is kept there by the file's sha256 (readers are
+    deterministic), so an unchanged PDF or scan is not parsed or OCR'd again at every build.
+    """
+
+    def __init__(self, cache: Path | None = None) -> None:
         self._process: ReaderProcess | None = None
+        self.cache = cache
+        self.used: set[str] = set()  # the cache entries this run read or wrote
+
+    def _extract(self, suffix: str, data: bytes, name: str) -> list[Extracted]:
+        digest = hashlib.sha256(data).hexdigest()
+        entry = self.cache / f"{digest}.json" if self.cache is not None else None
+        if entry is not None:
+            try:
+                parts = json.loads(entry.read_text(encoding="utf-8"))
+                self.used.add(entry.name)
+                return [Extracted(p["text"], Metadata.from_json(p["meta"]), p["encoding"], p["warning"], p["part"])
+                        for p in parts]
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # not cached (or unreadable): read it
+        if self._process is None:
+            self._process = ReaderProcess()
+        parts = self._process.extract(suffix, data, name)
+        if entry is not None:
+            try:
+                entry.parent.mkdir(parents=True, exist_ok=True)
+                tmp = entry.with_suffix(f".tmp-{os.getpid()}")
+                tmp.write_text(json.dumps([{"text": p.text, "meta": p.meta.to_json(), "encoding": p.encoding,
+                                            "warning": p.warning, "part": p.part} for p in parts],
+                                          ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, entry)
+                self.used.add(entry.name)
+            except OSError:
+                pass  # a cache that cannot be written only costs the next build the same reading
+        return parts
 
     def close(self) -> None:
         if self._process is not None:
@@ -176,9 +209,15 @@ class _Reader:
         if fmt is None:
             raise UnreadableDocument(f"unsupported type {suffix or '(no extension)'}")
         data = _load(path, fmt.max_bytes)
-        if self._process is None:
-            self._process = ReaderProcess()
-        return _documents(source, data, self._process.extract(suffix, data, path.name))
+        return _documents(source, data, self._extract(suffix, data, path.name))
+
+    def prune(self) -> None:
+        """Drop cache entries no file of this run used (their files changed or went)."""
+        if self.cache is None:
+            return
+        for entry in self.cache.glob("*.json"):
+            if entry.name not in self.used:
+                entry.unlink(missing_ok=True)
 
 
 def read_document(path: Path, seeds_dir: Path, max_bytes: int = MAX_BYTES) -> Document:
@@ -198,9 +237,12 @@ def read_document(path: Path, seeds_dir: Path, max_bytes: int = MAX_BYTES) -> Do
 
 
 def read_documents(
-    seeds_dir: Path, max_bytes: int = MAX_BYTES
+    seeds_dir: Path, max_bytes: int = MAX_BYTES, cache: Path | None = None
 ) -> tuple[list[Document], list[SkippedFile]]:
-    """Read every supported document under `seeds_dir`; report the rest as skipped."""
+    """Read every supported document under `seeds_dir`; report the rest as skipped.
+
+    `cache`: a folder where extractions of other formats than plain text are kept between runs.
+    """
     seeds_dir = Path(seeds_dir)
     _check_folder(seeds_dir)
     skipped: list[SkippedFile] = []
@@ -210,7 +252,7 @@ def read_documents(
         skipped.append(SkippedFile(where, _os_reason(error)))
 
     documents: list[Document] = []
-    reader = _Reader()
+    reader = _Reader(cache)
     try:
         for path in _walk(seeds_dir, on_error=folder_error):
             source = _source(path, seeds_dir)
@@ -218,6 +260,7 @@ def read_documents(
                 documents.extend(reader.read(path, source, max_bytes))
             except UnreadableDocument as error:
                 skipped.append(SkippedFile(source, str(error)))
+        reader.prune()
     finally:
         reader.close()
     return documents, skipped

@@ -45,7 +45,7 @@ from .results import Passage, Scored, Search
 from .translation import translations
 
 _NO_METADATA = Metadata()
-MAX_VIEWS = 256  # folders without some documents kept for `exclude` (qa eval's simulation)
+MAX_VIEWS = 64  # folders without some documents kept for `exclude` (qa eval's simulation)
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,7 @@ class Retriever:
         gen = store.current_generation(self.index_dir)
         try:
             self.refresh()
-        except (QAError, OSError):
-            # Served as before; the next question loads in its own thread and reports the error.
+        except Exception:  # noqa: BLE001 - any failure: served as before, the next question loads and reports it
             self._failed = gen.name if gen is not None else None
 
     def _visible(self, idx: LoadedIndex, exclude: frozenset[str]) -> Visible:
@@ -150,6 +149,8 @@ class Retriever:
 
             if len(self._views) >= MAX_VIEWS:
                 self._views.pop(next(iter(self._views)))
+            if any(gen != idx.generation for gen, _ in self._terms):  # terms of a generation no longer served
+                self._terms = {key: value for key, value in self._terms.items() if key[0] == idx.generation}
             view = self._views[key] = Visible(idx, exclude, terms_of)
         return view
 

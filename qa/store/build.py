@@ -29,6 +29,9 @@ from ..model.sparse import max_pool_rows, normalize_rows
 
 Progress = Callable[[float, str], None]
 
+# What readers extracted from PDFs, pages, scans... by file digest: not parsed again while unchanged.
+EXTRACTED = "extracted"
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -175,7 +178,7 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
     seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
     try:
         with store.build_lock(index_dir):
-            docs, skipped = read_documents(seeds_dir)
+            docs, skipped = read_documents(seeds_dir, cache=index_dir / EXTRACTED)
             if not docs and not allow_empty:
                 detail = f" ({len(skipped)} file(s) skipped)" if skipped else ""
                 raise NoDocuments(f"no readable .txt or .md documents in {seeds_dir}{detail}")

@@ -35,6 +35,7 @@ EXAMPLES = [
 # Answering spends most of its time in torch, numpy and FAISS, which release
 # the GIL: a few questions at once finish sooner than one at a time (docs/reliability.md).
 CHAT_CONCURRENCY = 4
+UPDATING = "Updating the index… until it is ready, answers come from the previous one."
 UPLOAD_TYPES = sorted(library.UPLOAD_SUFFIXES)
 FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "sans-serif"]
 
@@ -54,6 +55,11 @@ CSS = """
 .qa-passage { margin-bottom: .8em; }
 .qa-status { font-size: .9em; opacity: .8; margin: 0; }
 .qa-error { color: #b42318; }
+#qa-chat .qa-label { font-size: .8rem; font-weight: 600; margin: 0 0 .3em 0; letter-spacing: .02em; }
+#qa-chat .qa-sure { color: #067647; }
+#qa-chat .qa-unsure { color: #b54708; }
+#qa-chat .qa-none { color: #667085; }
+.qa-updating { color: #b54708; }
 """
 # Gradio's textbox has no dir attribute; "auto" lets the browser pick per typed text.
 JS = """() => { document.querySelectorAll('#qa-input textarea').forEach(t => t.setAttribute('dir', 'auto')); }"""
@@ -132,22 +138,32 @@ def build_ui(settings: Settings) -> gr.Blocks:
             return *panel(change_summary(rejected=report.rejected, note=failed)), None
         return *panel(change_summary(report.saved, report.rejected, note=note)), None
 
+    def updating(log: str) -> tuple:
+        """The panel while an update runs: the status line (seen from the chat too) says what answers."""
+        return para(UPDATING, "qa-status qa-updating"), gr.update(), gr.update(), para(log)
+
     def add_documents(paths: list[str] | None, progress=gr.Progress()):
         if not paths:
-            return *panel(para("Choose files first.")), None
+            yield *panel(para("Choose files first.")), None
+            return
         try:
             uploads = [library.read_upload(p) for p in paths]
         except QAError as exc:
-            return *panel(para(str(exc), "qa-error")), None
-        return add(uploads, progress)
+            yield *panel(para(str(exc), "qa-error")), None
+            return
+        yield *updating(f"Reading {len(uploads)} file{'s' if len(uploads) > 1 else ''} and updating the index…"), \
+            gr.update()
+        yield add(uploads, progress)
 
     def add_url(url: str, progress=gr.Progress()):
+        yield *updating(f"Fetching {url}…"), gr.update()
         try:
-            page = fetch(url)
+            page = fetch(url, allow_local=settings.fetch_local)
         except QAError as exc:
-            return *panel(para(str(exc), "qa-error")), gr.update()
+            yield *panel(para(str(exc), "qa-error")), gr.update()
+            return
         *outputs, _ = add([library.Upload(page.name, page.data)], progress)
-        return *outputs, ""
+        yield *outputs, ""
 
     def removal_problem(source: str | None) -> str:
         """Why `source` cannot be removed now, or "" when it can."""
@@ -165,17 +181,22 @@ def build_ui(settings: Settings) -> gr.Blocks:
         problem = removal_problem(source)
         if problem:
             return gr.update(visible=False), para(problem, "qa-error")
-        return gr.update(visible=True), para(f"Remove {source} from {settings.seeds_dir}/ and from the index?")
+        feed = source.split("#", 1)[0] if "#" in source else ""
+        what = f"the feed {feed} (all its items)" if feed else source
+        return gr.update(visible=True), para(f"Remove {what} from {settings.seeds_dir}/ and from the index?")
 
     def remove(source: str | None, progress=gr.Progress()):
         problem = removal_problem(source)
         if problem:
-            return gr.update(visible=False), *panel(para(problem, "qa-error"))
+            yield gr.update(visible=False), *panel(para(problem, "qa-error"))
+            return
         try:
             removed = library.remove_document(settings.seeds_dir, source)
         except QAError as exc:
-            return gr.update(visible=False), *panel(para(str(exc), "qa-error"))
-        return gr.update(visible=False), *panel(change_summary(removed=removed, note=updated_index(progress)))
+            yield gr.update(visible=False), *panel(para(str(exc), "qa-error"))
+            return
+        yield gr.update(visible=False), *updating(f"Updating the index without {removed}…")
+        yield gr.update(visible=False), *panel(change_summary(removed=removed, note=updated_index(progress)))
 
     first_status, first_rows, _ = panel_state(settings)
     with gr.Blocks(title="qa — ask your news documents") as demo:
@@ -223,10 +244,14 @@ def build_ui(settings: Settings) -> gr.Blocks:
                        [textbox, chatbot, raw, pending], queue=False, api_visibility="private").then(
             respond, [pending, chatbot, raw, k], [chatbot, raw], **chat_kwargs)
         new.click(lambda: ([], []), None, [chatbot, raw], queue=False, api_visibility="private")
+        # The chat's own clear icon forgets too: follow-ups read exactly what the page shows.
+        chatbot.clear(lambda: [], None, raw, queue=False, api_visibility="private")
         gr.api(chat, api_name="chat", concurrency_id="chat", concurrency_limit=CHAT_CONCURRENCY)
 
         panel_out = [status, table, pick, log]
-        build_kwargs = dict(concurrency_id="build", concurrency_limit=1, api_visibility="private")
+        # One progress indicator, on the log where the user acted (not one per output component).
+        build_kwargs = dict(concurrency_id="build", concurrency_limit=1, api_visibility="private",
+                            show_progress_on=[log])
         add_button.click(add_documents, files, [*panel_out, files], **build_kwargs)
         fetch_button.click(add_url, url, [*panel_out, url], **build_kwargs)
         url.submit(add_url, url, [*panel_out, url], **build_kwargs)

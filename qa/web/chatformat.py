@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from ..answers.answering import Answer
-from ..answers.messages import language_of
+from ..answers.messages import MESSAGES, certainty, language_of
 from .library import IndexedDocument, Rejected, Status
 from ..search.results import Passage
 
@@ -112,23 +112,32 @@ def described(passage: Passage, page: int, lang: str) -> str:
     return f"{labels['comma']} ".join(part for part in parts if part)
 
 
+def certainty_label(ans: Answer) -> str:
+    """"Answer", "Possible answer — check the source" or "Not found", in the answer's language."""
+    kind = certainty(ans.found, ans.confidence)
+    return f'<p dir="auto" class="qa-label qa-{kind}">{literal(MESSAGES[ans.language][kind])}</p>'
+
+
 def answer_html(ans: Answer) -> str:
-    """The main chat message: the quote with its citation and source, or the not-found note."""
+    """The main chat message: how sure, then the quote with its citation and source, or the not-found note."""
     if not ans.found:
-        return para(ans.text, "qa-notfound")
+        return certainty_label(ans) + para(ans.text, "qa-notfound")
     labels = LABELS[ans.language]
     name = PurePosixPath(ans.source).name
     cited = ans.passages[ans.citation - 1] if 0 < ans.citation <= len(ans.passages) else None
     about = described(cited, ans.page, ans.language) if cited is not None else ""
-    return (f'<blockquote dir="auto" class="qa-quote">{literal(ans.quote)} '
+    return (certainty_label(ans)
+            + f'<blockquote dir="auto" class="qa-quote">{literal(ans.quote)} '
             f'<span class="qa-cite">[{ans.citation}]</span></blockquote>'
             f'<p dir="auto" class="qa-source">{labels["source"]}: {about + labels["comma"] + " " if about else ""}'
             f'<code>{bdi(name)}</code>{labels["comma"]} {span(ans.quote_start, ans.quote_end, ans.language)}</p>')
 
 
 def sources_html(ans: Answer) -> str:
-    """Every passage with file, position and score; the quote highlighted in the cited one."""
-    labels = LABELS[ans.language]
+    """Every passage under what a reader knows it by (title, date, page, file); the quote highlighted.
+
+    The fused score stays out of the label (it is no probability); it is the element's tooltip.
+    """
     items = []
     for n, p in enumerate(ans.passages, 1):
         cited = ans.found and n == ans.citation
@@ -137,8 +146,8 @@ def sources_html(ans: Answer) -> str:
         about = described(p, ans.page if cited else p.page, ans.language)
         about = f"{about} · " if about else ""
         items.append(
-            f'<div class="{klass}"><p class="qa-meta" dir="auto">[{n}] {about}<code>{bdi(p.source)}</code> · '
-            f'{position(p, ans.language)} · {labels["score"]} {bdi(f"{p.score:.3f}", "ltr")}</p>'
+            f'<div class="{klass}" title="{LABELS[ans.language]["score"]} {p.score:.3f}">'
+            f'<p class="qa-meta" dir="auto">[{n}] {about}<code>{bdi(p.source)}</code></p>'
             f'<p dir="auto" class="qa-text">{body}</p></div>')
     return "".join(items)
 

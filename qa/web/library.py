@@ -272,11 +272,11 @@ def remove_document(seeds_dir: Path, source: str) -> str:
     """Delete the document `source` (relative to `seeds_dir`); refuses anything outside it."""
     if not isinstance(source, str) or not source or "\x00" in source:
         raise InvalidArgument(f"not a document name: {source!r}")
-    rel = PurePosixPath(source)
+    # One item of a feed ("news.rss#<id>", the id often a URL): the feed file holds it, and goes with all its items.
+    head = source.split("#", 1)[0]
+    rel = PurePosixPath(head if "#" in source and kind_of(PurePosixPath(head).suffix) == "feed" else source)
     if rel.is_absolute() or ".." in rel.parts:
         raise InvalidArgument(f"{source!r} is not inside the seeds folder")
-    if "#" in rel.name and not is_supported(rel.suffix):
-        rel = rel.with_name(rel.name.split("#", 1)[0])  # one item of a feed: the feed file holds it
     if not is_supported(rel.suffix):
         raise InvalidArgument(f"{source!r} is not a document qa reads")
     root = Path(seeds_dir).resolve()

@@ -19,7 +19,11 @@ from qa.web.chatformat import LABELS
     ("Kara harekâtını kim önerdi?", "tr"),
     ("toplantı ne zaman yapıldı", "tr"),
     ("?!", "en"),
-    ("Erdoğan", "tr"),
+    ("Erdoğan", "en"),  # a name alone says nothing of the asker's language
+    ("What did Erdoğan say about the ground operation?", "en"),
+    ("Que pense Erdoğan de l'opération ?", "fr"),
+    ("Why did Peña Nieto resign?", "en"),
+    ("Erdoğan ne dedi?", "tr"),
 ])
 def test_language_of(question, language):
     assert language_of(question) == language

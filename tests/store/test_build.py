@@ -138,3 +138,30 @@ def test_an_index_missing_a_file_is_refused_not_crashed(tmp_path, fake_embedder)
     (gen / "unit_sparse.data.npy").unlink()
     with pytest.raises(IndexIncompatible, match="qa build"):
         store.load(tmp_path / "index")
+
+
+def test_an_unchanged_pdf_is_not_read_again_by_the_next_build(tmp_path, fake_embedder, monkeypatch):
+    """Before, every build parsed every PDF, page and scan again (and OCR'd scans again)."""
+    import shutil
+    from pathlib import Path
+
+    from qa.ingest.readers import sandbox
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "en_xquad.chromium.pdf"
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(fixture, seeds / "report.pdf")
+    real, calls = sandbox.ReaderProcess.extract, []
+
+    def counted(self, suffix, data, name):
+        calls.append(name)
+        return real(self, suffix, data, name)
+
+    monkeypatch.setattr(sandbox.ReaderProcess, "extract", counted)
+    first = build_index(seeds, tmp_path / "index", fake_embedder)
+    (seeds / "note.txt").write_text("A new note about something else.", encoding="utf-8")
+    second = build_index(seeds, tmp_path / "index", fake_embedder)
+    assert calls == ["report.pdf"] and first.added == 1 and second.added == 1 and second.unchanged == 1
+    (seeds / "report.pdf").unlink()
+    build_index(seeds, tmp_path / "index", fake_embedder)
+    assert list((tmp_path / "index" / "extracted").glob("*.json")) == []  # what no file uses is dropped

@@ -199,7 +199,9 @@ def test_an_add_that_cannot_update_the_index_keeps_neither_file_nor_half_index(s
         upload.write_text("The Zephyria harbour festival is held every year on 3 March.", encoding="utf-8")
         add = _handler(build_ui(settings), "add_documents")
         remount_readonly(disk)
-        status, rows, _, log, _ = add([str(upload)], progress=lambda *a, **k: None)
+        steps = list(add([str(upload)], progress=lambda *a, **k: None))
+        assert "answers come from the previous one" in steps[0][0]  # what the status line says meanwhile
+        status, rows, _, log, _ = steps[-1]
         log = html.unescape(log)
         assert "Nothing was added: the index could not be updated (cannot write the index in" in log, log
         assert "read-only file system" in log.lower() and "Traceback" not in log

@@ -8,7 +8,9 @@ Screenshots land in artifacts/ (git-ignored).
 """
 from __future__ import annotations
 
+import html
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -117,7 +119,10 @@ def test_english_headline_question_shows_quote_and_sources(session):
     cite = answer.locator(".qa-cite").inner_text()  # "[n]"
     cited = sources.locator(".qa-cited")
     assert cited.locator(".qa-meta").inner_text().startswith(cite)
-    assert "score" in cited.locator(".qa-meta").inner_text()
+    assert "000_f9ca097250a4c633.txt" in cited.locator(".qa-meta").inner_text()
+    assert cited.get_attribute("title").startswith("score ")  # the fused score: a tooltip, not a label
+    label = page.locator("#qa-chat .qa-label").last.inner_text()  # how sure, in words
+    assert label in ("Answer", "Possible answer — check the source"), label
     mark = cited.locator("mark")
     assert mark.is_visible() and has_turkish_ground(mark.inner_text())
     assert computed(page.locator("#qa-chat .qa-user").last, "direction") == "ltr"
@@ -168,7 +173,7 @@ def test_added_document_is_answered_then_gone_once_removed(session, tmp_path: Pa
     doc.write_text(NEW_FACT, encoding="utf-8")
     page.get_by_role("tab", name="Documents").click()
     page.locator("#qa-upload input[type=file]").set_input_files(str(doc))
-    page.locator("#qa-upload").get_by_text(NEW_DOC).first.wait_for()
+    page.locator("#qa-upload").get_by_text(Path(NEW_DOC).stem, exact=True).first.wait_for()
     page.locator("#qa-add").click()
     page.locator("#qa-log").get_by_text("Index updated").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert f"Added {NEW_DOC}" in page.locator("#qa-log").inner_text()
@@ -215,7 +220,7 @@ def test_markup_in_a_document_is_shown_as_text_and_fetches_nothing(session, tmp_
     doc.write_text(MARKUP_FACT, encoding="utf-8")
     page.get_by_role("tab", name="Documents").click()
     page.locator("#qa-upload input[type=file]").set_input_files(str(doc))
-    page.locator("#qa-upload").get_by_text(MARKUP_DOC).first.wait_for()
+    page.locator("#qa-upload").get_by_text(Path(MARKUP_DOC).stem, exact=True).first.wait_for()
     page.locator("#qa-add").click()
     page.locator("#qa-log").get_by_text(f"Added {MARKUP_DOC}").wait_for(timeout=BUILD_TIMEOUT_MS)
     page.get_by_role("tab", name="Chat").click()
@@ -233,35 +238,72 @@ def test_markup_in_a_document_is_shown_as_text_and_fetches_nothing(session, tmp_
 
 
 FIXTURES = ROOT / "tests" / "fixtures"
+PROGRESS = ".progress-text, .eta-bar, .progress-bar"
 # One file per format, each asked about in its own words: (fixture, question, words the quote holds).
 FORMATS = [
     ("html/en_super_bowl.html", "Who recovered the ball after Miller stripped it from Newton?", "Ward"),
     ("pdf/en_xquad.chromium.pdf", "When did Syria and Egypt launch a surprise attack on Israel?", "October 6, 1973"),
-    ("docx/libreoffice_news.docx", "Who has been the chair of the IPCC since October 2015?", "Hoesung Lee"),
+    # The Atom feed's second item is the same English text: either source is right.
+    ("docx/libreoffice_news.docx|news.atom#", "Who has been the chair of the IPCC since October 2015?", "Hoesung Lee"),
     ("ocr/english-news.png", "How many interceptions did the Panthers lead the NFL with?", "24"),
 ]
+# Uploaded in the same go and checked in the documents table (their texts repeat other fixtures').
+LISTED = [("epub/libreoffice_news.epub", "e-book"), ("eml/iso8859_6_base64.eml", "e-mail"), ("feed/news.atom", "feed")]
 
 
 def test_a_page_a_pdf_a_word_file_and_a_scan_are_uploaded_and_answered(session):
     page, _, _ = session
     page.get_by_role("tab", name="Documents").click()
-    page.locator("#qa-upload input[type=file]").set_input_files([str(FIXTURES / f) for f, _, _ in FORMATS])
-    for fixture, _, _ in FORMATS:  # Gradio shows the name's stem and its extension on two lines
+    uploads = [f.split("|")[0] for f, _, _ in FORMATS] + [f for f, _ in LISTED]
+    page.locator("#qa-upload input[type=file]").set_input_files([str(FIXTURES / f) for f in uploads])
+    for fixture in uploads:  # Gradio shows the name's stem and its extension on two lines
         page.locator("#qa-upload").get_by_text(Path(fixture).stem, exact=True).first.wait_for()
     page.locator("#qa-add").click()
-    page.locator("#qa-log").get_by_text(f"Added {Path(FORMATS[0][0]).name}").wait_for(timeout=BUILD_TIMEOUT_MS)
+    # While it runs: one progress indicator (before: one per output, five in all), and the status line,
+    # seen from the chat too, says where answers come from.
+    most, updating, seen = 0, False, set()
+    for _ in range(600):
+        # The components showing progress (a bar and its text belong to one).
+        shown = set(page.locator(PROGRESS).evaluate_all(
+            "els => els.filter(e => e.offsetParent).map(e => (e.closest('[id]') || {}).id || '?')"))
+        most, seen = max(most, len(shown)), seen | shown
+        updating = updating or "answers come from the previous one" in page.locator("#qa-status").inner_text()
+        if page.locator("#qa-log").get_by_text(f"Added {Path(FORMATS[0][0]).name}").count():
+            break
+        page.wait_for_timeout(100)
+    assert most == 1 and seen == {"qa-log"} and updating, (most, updating, seen)
     log = page.locator("#qa-log").inner_text()
-    assert all(Path(f).name in log for f, _, _ in FORMATS) and "Skipped" not in log, log
+    assert all(Path(f).name in log for f in uploads) and "Skipped" not in log, log
     table = page.locator("#qa-docs").inner_text()
-    assert "PDF" in table and "web page" in table and "Word" in table and "image (OCR)" in table, table
+    assert all(kind in table for kind in ("PDF", "web page", "Word", "image (OCR)", "e-book", "e-mail")), table
+    assert table.count("news.atom#") == 3  # one row per item of the feed
     assert "Miller's strip sack seals Denver's Super Bowl 50 win over Carolina" in table  # the page's title
     page.screenshot(path=str(ARTIFACTS / "formats-documents.png"))
     page.get_by_role("tab", name="Chat").click()
     for fixture, question, words in FORMATS:
         answer = ask(page, question)
         source = page.locator("#qa-chat .qa-source").last.inner_text()
-        assert words in answer.inner_text() and Path(fixture).name in source, (question, answer.inner_text(), source)
+        right = [Path(name).name for name in fixture.split("|")]
+        assert words in answer.inner_text() and any(name in source for name in right), (question, answer.inner_text(),
+                                                                                         source)
     page.screenshot(path=str(ARTIFACTS / "formats-chat.png"))
+
+
+def test_the_chat_clear_icon_forgets_the_conversation(session, server):
+    """Before, the trash icon emptied the screen but the next follow-up was still read with the hidden turns."""
+    from gradio_client import Client
+
+    page, _, _ = session
+    follow_up = "ومتى؟"  # "and when?": read with the turn before it, or alone
+    (alone, _) = Client(server, verbose=False).predict(follow_up, api_name="/chat")  # no history at all
+    alone = html.unescape(re.sub("<[^>]+>", " ", alone["content"]))
+    ask(page, "من اقترح عملية برية؟")
+    with_history = ask(page, follow_up).inner_text()
+    assert with_history[:40] not in alone, (with_history, alone)  # the history changes the answer here
+    page.locator("#qa-chat").get_by_role("button", name=re.compile("clear", re.I)).first.click()
+    page.wait_for_function("document.querySelectorAll('#qa-chat .qa-user').length === 0")
+    after_clear = ask(page, follow_up).inner_text()
+    assert after_clear.replace("[1]", "").strip()[:40] in alone, (after_clear, alone)
 
 
 def test_the_page_makes_no_request_outside_this_machine(session):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import doctest
+
+import pytest
 import html
 import re
 
@@ -56,16 +58,17 @@ def test_highlight_marks_document_offsets_inside_the_passage():
 def test_answer_cites_a_source_entry_with_file_position_and_score():
     ans = found("ar")
     main, sources = answer_messages(ans)
-    assert main["content"].startswith('<blockquote dir="auto" class="qa-quote">' + ARABIC)
+    # How sure first (confidence 2.0 in this fake answer: "sure"), then the quote.
+    assert main["content"].startswith('<p dir="auto" class="qa-label qa-sure">الإجابة</p>'
+                                      '<blockquote dir="auto" class="qa-quote">' + ARABIC)
     assert '<span class="qa-cite">[1]</span>' in main["content"]
     assert "المصدر: <code><bdi>a&amp;b.txt</bdi></code>" in main["content"]
     # The main message gives the quote's own position in the file, not the whole passage's.
     assert f'</code>، الأحرف <bdi dir="ltr">{ans.quote_start}–{ans.quote_end}</bdi>' in main["content"]  # Arabic comma
     assert sources["metadata"] == {"title": "المصادر (2)", "status": "done"}
     first, second = sources["content"].split('<div class="qa-passage')[1:]
-    assert first.startswith(' qa-cited">') and "[1] <code><bdi>news/a&amp;b.txt</bdi></code>" in first
+    assert first.startswith(' qa-cited" title="الدرجة 1.500">') and "[1] <code><bdi>news/a&amp;b.txt</bdi></code>" in first
     assert f"<mark>{ARABIC}</mark>" in first and "&lt;b&gt;tail" in first
-    assert 'الدرجة <bdi dir="ltr">1.500</bdi>' in first
     assert "[2] <code><bdi>b.txt</bdi></code>" in second and "<mark>" not in second
 
 
@@ -73,10 +76,24 @@ def test_english_labels_and_not_found():
     assert "Source: <code><bdi>a&amp;b.txt</bdi></code>, chars" in answer_html(found("en"))
     nothing = Answer("I could not find <it>.", "", False, (P2,), language="en")
     main, sources = answer_messages(nothing)
-    assert main["content"] == '<p dir="auto" class="qa-notfound">I could not find &lt;it&gt;.</p>'
+    assert main["content"] == ('<p dir="auto" class="qa-label qa-none">Not found</p>'
+                               '<p dir="auto" class="qa-notfound">I could not find &lt;it&gt;.</p>')
     assert sources["metadata"]["title"] == "Sources (1)" and "<mark>" not in sources_html(nothing)
     assert answer_messages(Answer("none", "", False, ())) == [
-        {"role": "assistant", "content": '<p dir="auto" class="qa-notfound">none</p>'}]
+        {"role": "assistant", "content": '<p dir="auto" class="qa-label qa-none">Not found</p>'
+                                         '<p dir="auto" class="qa-notfound">none</p>'}]
+
+
+@pytest.mark.parametrize("found, confidence, label", [(True, 0.93, "Answer"),
+                                                      (True, 0.12, "Possible answer — check the source"),
+                                                      (False, 0.4, "Not found")])
+def test_every_answer_says_how_sure_it_is_in_words(found, confidence, label):
+    """Before, a wrong answer looked exactly like a right one: only a raw score, hidden in the sources."""
+    ans = Answer("x", "quote" if found else "", found, (P2,), P2.source, 0, 5, 1 if found else 0, confidence, "en")
+    assert f">{label}</p>" in answer_html(ans)
+    assert "0.12" not in answer_html(ans) and "0.93" not in answer_html(ans)  # words, not numbers
+    french = Answer("x", "quote", True, (P2,), P2.source, 0, 5, 1, 0.12, "fr")
+    assert ">Réponse possible — vérifiez la source</p>" in answer_html(french)
 
 
 def test_searching_speaks_the_question_language():

@@ -228,4 +228,8 @@ def test_every_format_qa_reads_is_accepted_as_an_upload(tmp_path: Path, fixture:
 def test_removing_a_feed_item_removes_its_feed(tmp_path: Path):
     (tmp_path / "news.atom").write_bytes(b"<feed/>")
     assert remove_document(tmp_path, "news.atom#tag:example.org,2015:1") == "news.atom"
+    (tmp_path / "news.rss").write_bytes(b"<rss/>")
+    assert remove_document(tmp_path, "news.rss#https://example.org/2015/08/story.html") == "news.rss"  # a URL id
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(InvalidArgument, match="not inside the seeds folder"):
+        remove_document(tmp_path, "../news.rss#https://example.org/x")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import time
@@ -44,12 +45,19 @@ class ReaderProcess:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+        if child.stdout:
+            child.stdout.close()
 
     def _start(self) -> subprocess.Popen:
         if self._child is None or self._child.poll() is not None:
-            self._child = subprocess.Popen([sys.executable, "-m", "qa.ingest.readers.worker"],
-                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                           stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+            try:
+                # Its own session: a kill stops what it started too (tesseract on a scanned page).
+                self._child = subprocess.Popen([sys.executable, "-m", "qa.ingest.readers.worker"],
+                                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                               stderr=subprocess.DEVNULL, start_new_session=True,
+                                               env={**os.environ, "PYTHONWARNINGS": "ignore"})
+            except OSError as error:
+                raise UnreadableDocument(f"could not be read (the reader did not start: {error})") from None
         return self._child
 
     def extract(self, suffix: str, data: bytes, name: str) -> list[Extracted]:
@@ -84,5 +92,11 @@ class ReaderProcess:
     def _kill(self) -> None:
         child, self._child = self._child, None
         if child is not None:
-            child.kill()
+            try:
+                os.killpg(child.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                child.kill()
             child.wait()
+            for pipe in (child.stdin, child.stdout):
+                if pipe:
+                    pipe.close()

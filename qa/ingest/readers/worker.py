@@ -55,8 +55,12 @@ def _answer(header: dict, data: bytes) -> dict:
 def main() -> int:
     limit = int(os.environ.get("QA_READER_MEMORY", str(4 * 1024 ** 3)))
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # a reader's stray print must not corrupt the frames
+    stdin = sys.stdin.buffer
+    # The frames get their own copy of fd 1; fd 1 itself then points at stderr, so neither a reader's
+    # stray print nor a C library writing to fd 1 can corrupt them.
+    stdout = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     while True:
         header = read_frame(stdin)
         data = read_frame(stdin) if header is not None else None
