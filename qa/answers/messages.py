@@ -22,7 +22,7 @@ _CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Letters (or marks) that, in news text, only one of the Latin-script languages here writes.
-_OWN_LETTERS = {"tr": set("ğışİ"), "es": set("ñ¿¡"), "de": set("ß")}
+_OWN_LETTERS = {"tr": set("ğış"), "es": set("ñ"), "de": set("ß")}
 # Each language's commonest short words in questions; shared ones ("a", "de") count for each.
 _STOP_WORDS = {
     "en": "the a an of to in on is was were are did does do who what when where which why how many much and for "
@@ -85,7 +85,9 @@ def language_of(text: str) -> str:
     # "What did Erdoğan say?" is English about a Turk.
     lowercase = "".join(w for w in words if not w[:1].isupper())
     for lang, own in _OWN_LETTERS.items():
-        if any(ch in own for ch in lowercase) or (lang == "es" and "¿" in text):
+        # German capitalises its nouns, and "ß" starts no name: it counts in any word.
+        where = "".join(words) if lang == "de" else lowercase
+        if any(ch in own for ch in where) or (lang == "es" and ("¿" in text or "¡" in text)):
             counts[lang] += 1
     best = max(counts, key=lambda lang: (counts[lang], lang == "en"))
     return best if counts[best] > 0 else "en"

@@ -24,9 +24,12 @@ from pathlib import Path
 from ..errors import InvalidArgument, SeedsNotFound, UnreadableDocument
 from .readers import Extracted, Metadata, format_of
 from .readers import text as plain
+from .readers.ocr import languages as ocr_languages
 from .readers.sandbox import ReaderProcess
 from .readers.text import BINARY, UNDECODABLE, decode_bytes  # noqa: F401 - part of this module's interface
 
+# Raised when a reader changes what it returns: cached extractions of older readers are then not used.
+READERS_VERSION = 1
 MAX_BYTES = 20 * 1024 * 1024  # plain text; other formats have their own limit (readers.FORMATS)
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 
@@ -169,8 +172,10 @@ class _Reader:
         self.used: set[str] = set()  # the cache entries this run read or wrote
 
     def _extract(self, suffix: str, data: bytes, name: str) -> list[Extracted]:
-        digest = hashlib.sha256(data).hexdigest()
-        entry = self.cache / f"{digest}.json" if self.cache is not None else None
+        # The bytes, the format they are read as, the readers' version and OCR's languages decide the text.
+        key = hashlib.sha256(data)
+        key.update(f"|{suffix}|{READERS_VERSION}|{'+'.join(ocr_languages())}".encode())
+        entry = self.cache / f"{key.hexdigest()}.json" if self.cache is not None else None
         if entry is not None:
             try:
                 parts = json.loads(entry.read_text(encoding="utf-8"))
@@ -215,9 +220,12 @@ class _Reader:
         """Drop cache entries no file of this run used (their files changed or went)."""
         if self.cache is None:
             return
-        for entry in self.cache.glob("*.json"):
-            if entry.name not in self.used:
-                entry.unlink(missing_ok=True)
+        try:
+            for entry in [*self.cache.glob("*.json"), *self.cache.glob("*.tmp-*")]:
+                if entry.name not in self.used:
+                    entry.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be pruned only keeps a few stale files
 
 
 def read_document(path: Path, seeds_dir: Path, max_bytes: int = MAX_BYTES) -> Document:

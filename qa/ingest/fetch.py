@@ -51,13 +51,17 @@ class Fetched:
 
 def check_address(url: str, allow_local: bool) -> None:
     """Refuse non-http(s) URLs, and hosts that resolve to a local or private address unless `allow_local`."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a port that is no number or out of range
+    except ValueError as error:
+        raise InvalidArgument(f"{url!r} is not a valid address ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidArgument(f"{url!r} is not an http(s) address")
     if allow_local:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+        infos = socket.getaddrinfo(parts.hostname, port or (443 if parts.scheme == "https" else 80),
                                    proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
         raise InvalidArgument(f"cannot fetch {url}: {error}") from None
@@ -110,7 +114,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES, allow_
             while size <= max_bytes:
                 if time.monotonic() > deadline:
                     raise InvalidArgument(f"{url} did not arrive within {timeout:.0f} s")
-                chunk = response.read(64 * 1024)
+                chunk = response.read1(64 * 1024)  # what has arrived: a trickling server meets the deadline
                 if not chunk:
                     break
                 chunks.append(chunk)

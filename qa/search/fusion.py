@@ -149,8 +149,9 @@ class Retriever:
 
             if len(self._views) >= MAX_VIEWS:
                 self._views.pop(next(iter(self._views)))
-            if any(gen != idx.generation for gen, _ in self._terms):  # terms of a generation no longer served
+            if any(gen != idx.generation for gen, _ in self._terms):  # a generation no longer served
                 self._terms = {key: value for key, value in self._terms.items() if key[0] == idx.generation}
+                self._views = {key: value for key, value in self._views.items() if key[0] == idx.generation}
             view = self._views[key] = Visible(idx, exclude, terms_of)
         return view
 

@@ -24,6 +24,8 @@ from qa.web.chatformat import LABELS
     ("Que pense Erdoğan de l'opération ?", "fr"),
     ("Why did Peña Nieto resign?", "en"),
     ("Erdoğan ne dedi?", "tr"),
+    ("Straße gesperrt?", "de"),
+    ("¡Quién ganó!", "es"),
 ])
 def test_language_of(question, language):
     assert language_of(question) == language

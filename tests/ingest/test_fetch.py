@@ -28,3 +28,10 @@ def test_only_http_addresses_are_fetched(url):
 
 def test_a_public_address_passes():
     check_address("http://93.184.216.34/", allow_local=False)  # an IP literal: no name lookup
+
+
+@pytest.mark.parametrize("url", ["http://example.com:abc/", "http://example.com:99999/", "http://[x"])
+def test_a_malformed_address_is_one_line(url):
+    """Before, a port that was no number escaped as a ValueError traceback."""
+    with pytest.raises(InvalidArgument, match="not a valid address"):
+        check_address(url, allow_local=False)

@@ -43,7 +43,10 @@ class ReaderProcess:
         try:
             child.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            child.kill()
+            try:
+                os.killpg(child.pid, signal.SIGKILL)  # and what it started
+            except (ProcessLookupError, PermissionError):
+                child.kill()
             child.wait()
         if child.stdout:
             child.stdout.close()
