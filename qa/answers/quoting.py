@@ -2,8 +2,8 @@
 
 A sentence scores by its dense and sparse similarity to the question, its word
 overlap with it and the score of its passage; the quote is that sentence joined
-with its better neighbour when both fit in QUOTE_MAX_CHARS characters and no
-blank line parts them (docs/quality.md measures the gain). It does not decide whether to answer.
+with its better neighbour when both fit in QUOTE_MAX_CHARS characters
+(docs/quality.md measures the gain). It does not decide whether to answer.
 """
 from __future__ import annotations
 
@@ -42,19 +42,11 @@ def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int
             neighbours = [(own[i + d], rows[i + d]) for d in (-1, 1) if 0 <= i + d < len(rows)]
             fitting = [(s, n) for s, n in neighbours
                        if max(idx.unit_end[n], idx.unit_end[j]) - min(idx.unit_start[n], idx.unit_start[j])
-                       <= QUOTE_MAX_CHARS and _same_paragraph(idx, item.row, j, n)]
+                       <= QUOTE_MAX_CHARS]
             if fitting and pair:
                 chosen = sorted([j, max(fitting)[1]])
             best = (own[i] + item.dense, rank, chosen)
     return best[1], best[2]
-
-
-def _same_paragraph(idx: LoadedIndex, row: int, a: int, b: int) -> bool:
-    """No blank line between sentences a and b of chunk `row`: a quote never spans two paragraphs."""
-    chunk = idx.chunks[row]
-    lo, hi = sorted((int(idx.unit_end[min(a, b)]), int(idx.unit_start[max(a, b)])))
-    between = chunk.text[lo - chunk.start:hi - chunk.start]
-    return "\n\n" not in between.replace("\r\n", "\n")
 
 
 def _words_and_keys(text: str) -> list[str]:

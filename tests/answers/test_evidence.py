@@ -15,4 +15,3 @@ def test_chunk_gap_is_how_far_the_best_passage_stands_above_the_others():
     assert chunk_gap(_ranked(1.2, 1.2, 1.2)) == 0.0  # nothing stands out: the best of look-alikes
     assert chunk_gap(_ranked(1.7)) == chunk_gap([]) == 0.0  # one chunk in the folder: nothing to compare with
     assert models()["default"].features[-1] == "chunk_gap" and models()["default"].coefficients[-1] > 0  # standing out is evidence of an answer
-
