@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answers import abstention, answering
+from .answers import answering
+from .evaluate import contains_answer
 from .errors import InvalidArgument
 from .search.fusion import Retriever
-from .text.terms import normalize
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,6 @@ def load_set(path: Path) -> list[SetQuestion]:
         raise InvalidArgument(f"cannot read the question set {path}: {exc}") from exc
 
 
-def _holds(text: str, answers: Sequence[str]) -> bool:
-    norm = normalize(text)
-    return any(normalize(a).strip() and normalize(a).strip() in norm for a in answers)
-
-
 def ask(retriever: Retriever, questions: Sequence[SetQuestion], sources: Sequence[str], hide_own: bool = False,
         k: int = 5, alone: bool = False) -> list[Outcome]:
     """Ask every question; `sources[n]` is the document of article n (a one-document set: `sources[0]`).
@@ -76,20 +71,20 @@ def ask(retriever: Retriever, questions: Sequence[SetQuestion], sources: Sequenc
             other = sources[(q.article + 1) % len(sources)]
             for folder, answerable in ((own, True), (other, False)):
                 sel = answering.select(retriever, q.text, k=k, exclude=frozenset(sources) - {folder})
-                found = sel.rank >= 0 and abstention.is_found(sel.confidence, sel.features)
-                right = answerable and sel.rank >= 0 and _holds(sel.quote, q.answers)
+                found = sel.found
+                right = answerable and sel.rank >= 0 and contains_answer(sel.quote, q.answers)
                 outcomes.append(Outcome(q.qid, q.language, answerable, found, right, folder, sel.confidence,
                                         not answerable, q.article, {**sel.features, "folder": 1.0}))
         own = sources[q.article if q.article is not None else 0] if q.answers else ""
         sel = answering.select(retriever, q.text, k=k)
-        found = sel.rank >= 0 and abstention.is_found(sel.confidence, sel.features)
+        found = sel.found
         source = sel.search.ranked[sel.rank].passage.source if sel.rank >= 0 else ""
-        right = bool(q.answers) and source == own and _holds(sel.quote, q.answers)
+        right = bool(q.answers) and source == own and contains_answer(sel.quote, q.answers)
         outcomes.append(Outcome(q.qid, q.language, bool(q.answers), found, right, source, sel.confidence,
                                 article=q.article, features=sel.features))
         if hide_own and q.answers:
             hidden = answering.select(retriever, q.text, k=k, exclude=frozenset({own}))
-            found = hidden.rank >= 0 and abstention.is_found(hidden.confidence, hidden.features)
+            found = hidden.found
             outcomes.append(Outcome(q.qid, q.language, False, found, False, "", hidden.confidence, True,
                                     q.article, hidden.features))
     return outcomes

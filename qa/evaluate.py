@@ -11,6 +11,7 @@ printing is the CLI's job.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 import random
 import statistics
 import tempfile
@@ -88,7 +89,8 @@ def load_squad(contexts: Path, questions: Path | None = None) -> tuple[list[str]
     return articles, items
 
 
-def _contains(text: str, golds: tuple[str, ...]) -> bool:
+def contains_answer(text: str, golds: Sequence[str]) -> bool:
+    """Does `text` hold one of the gold answers, both normalized?"""
     norm = normalize(text)
     return any(normalize(g).strip() and normalize(g).strip() in norm for g in golds)
 
@@ -146,11 +148,11 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             t0 = time.perf_counter()
             sel = answering.select(retriever, item.text, k=max(k, 10), pair=pair)
             latencies.append((time.perf_counter() - t0) * 1000)
-            hits = [_contains(s.passage.text, item.answers) for s in sel.search.ranked[:10]]
+            hits = [contains_answer(s.passage.text, item.answers) for s in sel.search.ranked[:10]]
             r1 += any(hits[:1])
             r5 += any(hits[:5])
             mrr += next((1 / (i + 1) for i, h in enumerate(hits) if h), 0.0)
-            good_quote = _contains(sel.quote, item.answers)
+            good_quote = contains_answer(sel.quote, item.answers)
             quote_ok += good_quote
             answerable.append((item.article, sel.features, len(articles)))
             found = not _refused(sel)
@@ -182,4 +184,4 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
 
 
 def _refused(sel: answering.Selection) -> bool:
-    return sel.rank < 0 or not abstention.is_found(sel.confidence, sel.features)
+    return not sel.found

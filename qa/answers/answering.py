@@ -47,6 +47,11 @@ class Selection:
     confidence: float
     features: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def found(self) -> bool:
+        """A quote, and evidence above its kind's bar."""
+        return self.rank >= 0 and is_found(self.confidence, self.features)
+
 
 def select(retriever: Retriever, question: str, history: Sequence[dict] | None = None, k: int = 5,
            exclude: frozenset[str] = frozenset(), pair: bool = True) -> Selection:
@@ -64,7 +69,7 @@ def select(retriever: Retriever, question: str, history: Sequence[dict] | None =
     with_context = _select_one(retriever, contextual_query(question, history), k, exclude, pair)
 
     def strength(sel: Selection) -> tuple[bool, float]:
-        return sel.rank >= 0 and is_found(sel.confidence, sel.features), sel.confidence
+        return sel.found, sel.confidence
 
     if strength(with_context) == strength(alone):
         return with_context if is_follow_up(question) else alone
@@ -93,7 +98,7 @@ def answer(retriever: Retriever, question: str, history: Sequence[dict] | None =
     lang = language_of(question)
     sel = select(retriever, question, history, k)
     passages = tuple(s.passage for s in sel.search.ranked)
-    if sel.rank < 0 or not is_found(sel.confidence, sel.features):
+    if not sel.found:
         return Answer(MESSAGES[lang]["not_found"], "", False, passages[:k], confidence=sel.confidence,
                       language=lang, query=sel.search.query)
     top = passages[sel.rank]

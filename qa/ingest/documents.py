@@ -180,8 +180,7 @@ class _Reader:
             try:
                 parts = json.loads(entry.read_text(encoding="utf-8"))
                 self.used.add(entry.name)
-                return [Extracted(p["text"], Metadata.from_json(p["meta"]), p["encoding"], p["warning"], p["part"])
-                        for p in parts]
+                return [Extracted.from_json(p) for p in parts]
             except (OSError, ValueError, KeyError, TypeError):
                 pass  # not cached (or unreadable): read it
         if self._process is None:
@@ -191,9 +190,7 @@ class _Reader:
             try:
                 entry.parent.mkdir(parents=True, exist_ok=True)
                 tmp = entry.with_suffix(f".tmp-{os.getpid()}")
-                tmp.write_text(json.dumps([{"text": p.text, "meta": p.meta.to_json(), "encoding": p.encoding,
-                                            "warning": p.warning, "part": p.part} for p in parts],
-                                          ensure_ascii=False), encoding="utf-8")
+                tmp.write_text(json.dumps([p.to_json() for p in parts], ensure_ascii=False), encoding="utf-8")
                 os.replace(tmp, entry)
                 self.used.add(entry.name)
             except OSError:

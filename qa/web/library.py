@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from ..store import index as store
 from ..ingest.documents import TEXT_SUFFIXES, decode_bytes, is_supported, kind_of, max_bytes_for
-from ..ingest.readers import FORMATS
+from ..ingest.readers import FORMATS, format_of
 from ..ingest.readers.sandbox import ReaderProcess
 from ..errors import InvalidArgument, SeedsWriteFailed, UnreadableDocument
 
@@ -274,7 +274,8 @@ def remove_document(seeds_dir: Path, source: str) -> str:
         raise InvalidArgument(f"not a document name: {source!r}")
     # One item of a feed ("news.rss#<id>", the id often a URL): the feed file holds it, and goes with all its items.
     head = source.split("#", 1)[0]
-    rel = PurePosixPath(head if "#" in source and kind_of(PurePosixPath(head).suffix) == "feed" else source)
+    fmt = format_of(PurePosixPath(head).suffix)
+    rel = PurePosixPath(head if "#" in source and fmt is not None and fmt.module == "feed" else source)
     if rel.is_absolute() or ".." in rel.parts:
         raise InvalidArgument(f"{source!r} is not inside the seeds folder")
     if not is_supported(rel.suffix):

@@ -50,3 +50,12 @@ class Extracted:
     encoding: str = ""
     warning: str = ""  # why the text may not be exactly the source's ("" when it is)
     part: str = ""  # which part of the file this is when a file gives several (a feed item's id)
+
+    def to_json(self) -> dict:
+        """What the reader's child process and the extraction cache store."""
+        return {"text": self.text, "meta": self.meta.to_json(), "encoding": self.encoding, "warning": self.warning,
+                "part": self.part}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Extracted":
+        return cls(data["text"], Metadata.from_json(data["meta"]), data["encoding"], data["warning"], data["part"])

@@ -15,7 +15,7 @@ import sys
 import time
 
 from ...errors import UnreadableDocument
-from .base import Extracted, Metadata
+from .base import Extracted
 from .worker import read_frame, write_frame
 
 READ_TIMEOUT = 120.0  # seconds per file: a few hundred PDF pages
@@ -75,8 +75,7 @@ class ReaderProcess:
         answer = self._wait(child)
         if "error" in answer:
             raise UnreadableDocument(answer["error"])
-        return [Extracted(p["text"], Metadata.from_json(p["meta"]), p["encoding"], p["warning"], p["part"])
-                for p in answer["parts"]]
+        return [Extracted.from_json(p) for p in answer["parts"]]
 
     def _wait(self, child: subprocess.Popen) -> dict:
         assert child.stdout

@@ -48,8 +48,7 @@ def _answer(header: dict, data: bytes) -> dict:
         return {"error": "nested too deeply to read"}
     except Exception as error:  # noqa: BLE001 - a reader's bug on one file must not end the build
         return {"error": f"could not be read ({type(error).__name__}: {str(error)[:200]})"}
-    return {"parts": [{"text": p.text, "meta": p.meta.to_json(), "encoding": p.encoding, "warning": p.warning,
-                       "part": p.part} for p in parts]}
+    return {"parts": [p.to_json() for p in parts]}
 
 
 def main() -> int:
