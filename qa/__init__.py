@@ -17,15 +17,15 @@ from .errors import (BuildLocked, IndexIncompatible, IndexNotFound, IndexWriteFa
 
 if TYPE_CHECKING:
     from .answers.answering import Answer
-    from .api import answer, build_index, retrieve
+    from .api import answer, answer_stream, build_index, retrieve
     from .search.results import Passage
     from .store.build import BuildReport
 
-_LAZY = {"Answer": ".answers.answering", "answer": ".api", "build_index": ".api", "retrieve": ".api",
-         "Passage": ".search.results", "BuildReport": ".store.build"}
+_LAZY = {"Answer": ".answers.answering", "answer": ".api", "answer_stream": ".api", "build_index": ".api",
+         "retrieve": ".api", "Passage": ".search.results", "BuildReport": ".store.build"}
 
 __all__ = [
-    "Answer", "BuildReport", "Passage", "answer", "build_index", "retrieve",
+    "Answer", "BuildReport", "Passage", "answer", "answer_stream", "build_index", "retrieve",
     "QAError", "InvalidArgument", "SeedsNotFound", "NoDocuments", "UnreadableDocument",
     "IndexNotFound", "IndexIncompatible", "IndexWriteFailed", "SeedsWriteFailed", "ModelUnavailable", "BuildLocked",
 ]

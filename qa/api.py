@@ -6,21 +6,25 @@ retriever per (model, index) across calls and threads. No logic of their own.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .answers import answering
+from .answers import answering, generation
+from .answers.followup import previous_question
+from .answers.llm import ChatModel
 from .store import build
 from .ingest.chunking import ChunkSettings
-from .config import Settings, load_settings
+from .config import LLMSettings, Settings, load_settings
 from .model.embedding import Embedder, get_embedder
 from .errors import InvalidArgument
 from .search.fusion import Retriever
-from .search.question import validate_k
+from .search.question import validate_k, validate_question
 from .search.results import Passage
 
 _retrievers: dict[tuple[str, str, str], Retriever] = {}
+_chat_models: dict[LLMSettings, ChatModel] = {}
 _lock = threading.Lock()
 
 
@@ -68,11 +72,44 @@ def retrieve(question: str, k: int = 5, index_dir: str | Path | None = None,
     return [s.passage for s in retriever_for(settings).search(question, k=validate_k(k))]
 
 
+def chat_model_for(settings: Settings) -> ChatModel | None:
+    """The configured local model (QA_LLM_URL), one per setting; None when none is configured."""
+    if settings.llm is None:
+        return None
+    with _lock:
+        if settings.llm not in _chat_models:
+            _chat_models[settings.llm] = ChatModel(settings.llm)
+        return _chat_models[settings.llm]
+
+
 def answer(question: str, history: Sequence[dict] | None = None, index_dir: str | Path | None = None,
-           model: str | None = None, k: int = 5) -> answering.Answer:
-    """The sentence that answers `question` with its passages, or found=False."""
+           model: str | None = None, k: int = 5, generate: bool | None = None) -> answering.Answer:
+    """The sentence that answers `question` with its passages, or found=False.
+
+    With a local model configured (QA_LLM_URL; `generate` defaults to whether one is),
+    a found answer also carries `generated`: the model's checked answer, or why it is not shown.
+    """
+    *_, last = answer_stream(question, history, index_dir, model, k, generate)
+    return last
+
+
+def answer_stream(question: str, history: Sequence[dict] | None = None, index_dir: str | Path | None = None,
+                  model: str | None = None, k: int = 5, generate: bool | None = None) -> Iterator[answering.Answer]:
+    """The extractive answer first; then, when generating, the same answer with each draft and the final check."""
     settings = _settings(index_dir=index_dir, model=model)
-    return answering.answer(retriever_for(settings), question, history=_validate_history(history), k=validate_k(k))
+    if generate and settings.llm is None:
+        raise InvalidArgument("generate=True needs a local model: set QA_LLM_URL (README, \"Fluent answers\")")
+    history = _validate_history(history)
+    ans = answering.answer(retriever_for(settings), question, history=history, k=validate_k(k))
+    yield ans
+    chat_model = chat_model_for(settings) if generate is not False else None
+    if chat_model is None or not ans.found:
+        return  # "not found" comes from retrieval; the model is never asked to fill the gap
+    asked = validate_question(question)
+    previous = (previous_question(history) or "") if ans.query.strip() != asked else ""
+    for drafted in generation.stream(chat_model, asked, ans.passages, ans.quote, ans.citation, ans.language,
+                                     previous):
+        yield dataclasses.replace(ans, generated=drafted)
 
 
 def _validate_history(history: object) -> Sequence[dict] | None:

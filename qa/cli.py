@@ -54,11 +54,20 @@ def _cmd_add(args: argparse.Namespace) -> int:
 def _cmd_ask(args: argparse.Namespace) -> int:
     from .api import answer
 
-    ans = answer(args.question, index_dir=args.index, model=args.model, k=args.k)
+    ans = answer(args.question, index_dir=args.index, model=args.model, k=args.k,
+                 generate=False if args.no_generate else None)
     if args.json:
         data = asdict(ans)
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
+    g = ans.generated
+    if g is not None and g.grounded:
+        print(f"{g.text}\n({g.model}, checked against the passages it cites)\n")
+        if g.translation:
+            print(f"Quote: {ans.quote}\nTranslation ({g.model}): {g.translation}\n")
+    elif g is not None:
+        print(f"note: {g.model} {'did not answer' if g.failed else 'wrote an answer that was not shown'}: {g.note}",
+              file=sys.stderr)
     print(ans.text)
     for n, p in enumerate(ans.passages, 1):
         print(f"\n[{n}] {p.source} {p.start}-{p.end} (score {p.score:.3f})\n{p.text}")
@@ -88,14 +97,17 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from .api import embedder_for
+    from .api import chat_model_for, embedder_for
     from .evaluate import evaluate
 
     settings = load_settings().with_overrides(model=args.model)
+    if args.generate and settings.llm is None:
+        raise InvalidArgument("--generate needs a local model: set QA_LLM_URL")
     without = frozenset(w.strip() for w in args.without.split(",") if w.strip()) if args.without else frozenset()
     report = evaluate(Path(args.contexts), embedder_for(settings), Path(args.questions) if args.questions else None,
                       k=args.k, limit=args.limit, without=without, chunking=_chunking(args),
-                      folder_sizes=_sizes(args.small_folders))
+                      folder_sizes=_sizes(args.small_folders),
+                      chat_model=chat_model_for(settings) if args.generate else None)
     if args.json:
         print(json.dumps(report.to_json(with_scores=args.scores), indent=2))
         return 0
@@ -110,6 +122,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     for size, refused in report.small_folders.items():
         print(f"in {size}-article folders: unanswerable refused {refused['unanswerable_refused']:.3f}, "
               f"answerable refused {refused['answerable_refused']:.3f}")
+    if report.generated:
+        g = report.generated
+        print(f"generated ({g['model']}): {g['asked']} found answers sent, grounded {g['grounded']:.3f}, "
+              f"no reply {g['failed']:.3f}, grounded with the answer {g['correct']:.3f}")
     print(f"latency p50/p95 ms   {report.latency_p50_ms:.1f} / {report.latency_p95_ms:.1f}")
     print(f"index build s        {report.build_seconds:.1f}")
     print(f"chunks               {report.chunks} ({report.chunking['max_tokens']} tokens, "
@@ -150,6 +166,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--index", default=None)
     a.add_argument("--model", default=None)
     a.add_argument("--json", action="store_true", help="print the answer and its passages as JSON")
+    a.add_argument("--no-generate", action="store_true", help="quote only, even with a local model (QA_LLM_URL) set")
     a.set_defaults(func=_cmd_ask)
     s = sub.add_parser("serve", help="serve the web chat")
     s.add_argument("--host", default=None, help="default 127.0.0.1 (or QA_HOST)")
@@ -168,6 +185,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--overlap", type=int, default=None, help="chunk overlap in model tokens (default as `qa build`)")
     e.add_argument("--small-folders", default="", metavar="SIZES",
                    help="also ask every question in folders of this many articles, e.g. 1,4 (abstention only)")
+    e.add_argument("--generate", action="store_true",
+                   help="also send found answers to the local model (QA_LLM_URL) and report how many are grounded")
     e.set_defaults(func=_cmd_eval)
     m = sub.add_parser("prepare-model", help="convert/load the embedding model into the cache")
     m.add_argument("--model", default=None)

@@ -11,6 +11,7 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import InvalidArgument
 
@@ -46,6 +47,16 @@ def _int(name: str, default: int, low: int, high: int) -> int:
 
 
 @dataclass(frozen=True)
+class LLMSettings:
+    """An OpenAI-compatible chat server the user runs (Ollama's /v1, llama.cpp's llama-server, vLLM, LM Studio)."""
+    url: str  # base URL, e.g. http://127.0.0.1:11434/v1
+    model: str = ""  # "" = the first model the server lists
+    api_key: str = ""
+    timeout: float = 30.0  # seconds for the whole generated answer; then the extractive answer stands
+    concurrency: int = 2  # requests in flight toward the server at once
+
+
+@dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
     seeds_dir: Path = Path("seeds")
@@ -61,6 +72,7 @@ class Settings:
     device: str = "auto"  # documents: "auto" = a CUDA GPU when torch sees one, else the CPU
     watch: bool = True  # the chat re-indexes seeds/ when files change there (QA_WATCH=0: only on request)
     fetch_local: bool = False  # QA_FETCH_LOCAL=1: "add by URL" may fetch loopback and private addresses
+    llm: LLMSettings | None = None  # QA_LLM_URL: generated answers; None = extractive only
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """A copy with the non-None overrides applied (per-call arguments)."""
@@ -98,7 +110,34 @@ def load_settings() -> Settings:
         device=_device(os.environ.get("QA_DEVICE") or "auto"),
         watch=(os.environ.get("QA_WATCH") or "1").strip() != "0",
         fetch_local=(os.environ.get("QA_FETCH_LOCAL") or "").strip() == "1",
+        llm=_llm(),
     )
+
+
+def _llm() -> LLMSettings | None:
+    url = (os.environ.get("QA_LLM_URL") or "").strip()
+    if not url:
+        return None
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise InvalidArgument(f"QA_LLM_URL={url!r} must be an http(s) base URL, e.g. http://127.0.0.1:11434/v1")
+    return LLMSettings(url=url.rstrip("/"), model=(os.environ.get("QA_LLM_MODEL") or "").strip(),
+                       api_key=(os.environ.get("QA_LLM_API_KEY") or "").strip(),
+                       timeout=_float("QA_LLM_TIMEOUT", 30.0, 0.5, 600.0),
+                       concurrency=_int("QA_LLM_CONCURRENCY", 2, 1, 64))
+
+
+def _float(name: str, default: float, low: float, high: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidArgument(f"{name}={raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise InvalidArgument(f"{name}={value:g} is outside {low:g}..{high:g}")
+    return value
 
 
 PRECISIONS = ("auto", "fp32", "bf16")

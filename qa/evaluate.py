@@ -19,7 +19,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .answers import abstention, answering
+from .answers import abstention, answering, generation
+from .answers.llm import ChatModel
+from .answers.messages import language_of
 from .store.build import build_index
 from .ingest.chunking import ChunkSettings
 from .model.embedding import Embedder
@@ -34,6 +36,7 @@ class Question:
     article: int
     text: str
     answers: tuple[str, ...]
+    asked_answers: tuple[str, ...] = ()  # the gold answers in the question's own language (parallel file)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class EvalReport:
     chunking: dict = field(default_factory=dict)
     # Abstention in small folders (`folder_sizes`): size -> {"answerable_refused", "unanswerable_refused"}.
     small_folders: dict = field(default_factory=dict)
+    # With a local model (`chat_model`): found answers sent to it, and the shares of them that
+    # were grounded, that failed (no reply in time), and grounded and holding a gold answer.
+    generated: dict = field(default_factory=dict)
     # Per question (article, evidence features, articles in the folder) with and without its
     # article, in the whole index and in each small folder, for calibration.
     answerable: tuple[tuple[int, dict, int], ...] = field(default=(), repr=False)
@@ -72,11 +78,13 @@ def load_squad(contexts: Path, questions: Path | None = None) -> tuple[list[str]
     """Articles (paragraphs joined by blank lines) and questions with gold answers."""
     try:
         data = json.loads(Path(contexts).read_text(encoding="utf-8"))["data"]
-        asked = {}
+        asked, asked_golds = {}, {}
         if questions is not None:
             for article in json.loads(Path(questions).read_text(encoding="utf-8"))["data"]:
                 for para in article["paragraphs"]:
                     asked.update({qa["id"]: qa["question"] for qa in para["qas"]})
+                    asked_golds.update({qa["id"]: tuple(dict.fromkeys(a["text"] for a in qa.get("answers", ())))
+                                        for qa in para["qas"]})
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InvalidArgument(f"cannot read SQuAD-format data: {exc}") from exc
     articles, items = [], []
@@ -85,7 +93,8 @@ def load_squad(contexts: Path, questions: Path | None = None) -> tuple[list[str]
         for para in article["paragraphs"]:
             for qa in para["qas"]:
                 golds = tuple(dict.fromkeys(ans["text"] for ans in qa["answers"]))
-                items.append(Question(qa["id"], a, asked.get(qa["id"], qa["question"]), golds))
+                items.append(Question(qa["id"], a, asked.get(qa["id"], qa["question"]), golds,
+                                      asked_golds.get(qa["id"], golds)))
     return articles, items
 
 
@@ -106,13 +115,15 @@ ABLATIONS = ("sentence", "sparse", "lexical", "names", "translation", "pair")
 def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, k: int = 5,
              limit: int | None = None, work_dir: Path | None = None,
              without: frozenset[str] = frozenset(), chunking: ChunkSettings | None = None,
-             folder_sizes: tuple[int, ...] = ()) -> EvalReport:
+             folder_sizes: tuple[int, ...] = (), chat_model: ChatModel | None = None) -> EvalReport:
     """Figures for one configuration; `without` switches off signals (see ABLATIONS) for ablations.
 
     `folder_sizes` asks every question again in small folders of that many
     articles, with and without its own (the others drawn at random, seeded by
     the question id): a user's folder is often a handful of documents, where
     what "stands out" and which words are known differ from a 48-article index.
+    `chat_model` also sends every found answer to a local model and checks its reply
+    (`generated`): the grounding rate of generated answers on this data.
     """
     unknown = set(without) - set(ABLATIONS)
     if unknown:
@@ -144,6 +155,7 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         latencies = []
         answerable, unanswerable = [], []
         small = {size: [0, 0] for size in folder_sizes}  # refused answerable, refused unanswerable
+        drafted = [0, 0, 0, 0]  # asked, grounded, failed, grounded with a gold answer
         for item in items:
             t0 = time.perf_counter()
             sel = answering.select(retriever, item.text, k=max(k, 10), pair=pair)
@@ -158,6 +170,8 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
             found = not _refused(sel)
             answered_ok += found and good_quote
             refused_ans += not found
+            if chat_model is not None and found:
+                _generate(chat_model, item, sel, drafted)
             hidden = answering.select(retriever, item.text, k=k, exclude=frozenset({names[item.article]}), pair=pair)
             unanswerable.append((item.article, hidden.features, len(articles) - 1))
             refused_unans += _refused(hidden)
@@ -180,7 +194,19 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         threshold=abstention.found_threshold(), chunks=report.chunks, chunking=chunking.as_dict(),
         small_folders={size: {"answerable_refused": a / n, "unanswerable_refused": u / n}
                        for size, (a, u) in small.items()},
-        answerable=tuple(answerable), unanswerable=tuple(unanswerable))
+        answerable=tuple(answerable), unanswerable=tuple(unanswerable),
+        generated=({"model": chat_model.name, "asked": drafted[0], "grounded": drafted[1] / max(1, drafted[0]),
+                    "failed": drafted[2] / max(1, drafted[0]), "correct": drafted[3] / max(1, drafted[0])}
+                   if chat_model is not None else {}))
+
+
+def _generate(chat_model: ChatModel, item: Question, sel: answering.Selection, counts: list[int]) -> None:
+    passages = tuple(s.passage for s in sel.search.ranked)
+    *_, final = generation.stream(chat_model, item.text, passages, sel.quote, sel.rank + 1, language_of(item.text))
+    counts[0] += 1
+    counts[1] += final.grounded
+    counts[2] += final.failed
+    counts[3] += final.grounded and contains_answer(final.text, item.asked_answers or item.answers)
 
 
 def _refused(sel: answering.Selection) -> bool:

@@ -4,11 +4,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -146,3 +149,60 @@ def http_server(directory: Path) -> Iterator[str]:
     finally:
         os.kill(proc.pid, 9)
         proc.wait(timeout=10)
+
+
+LLM_PYTHON = ROOT / ".venv-llm" / "bin" / "python"
+LLM_GGUF = ROOT / ".venv-llm" / "share" / "gemma-3-270m-q4_k_m.gguf"
+LLM_START_TIMEOUT = 120
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never through a proxy
+
+
+@dataclass
+class LlamaServer:
+    url: str  # OpenAI-compatible base URL, .../v1
+    pid: int
+    log: Path
+
+    def chat_requests(self) -> int:
+        """Chat completions the server has received so far (its access log)."""
+        return self.log.read_text(errors="replace").count("POST /v1/chat/completions")
+
+
+@contextlib.contextmanager
+def llama_server(workdir: Path) -> Iterator[LlamaServer]:
+    """llama.cpp's OpenAI-compatible server (llama-cpp-python, `make llm-server`) with Gemma 3 270M, on a
+    free 127.0.0.1 port; stopped by its process id afterwards, resumed first if a test paused it."""
+    if not LLM_GGUF.is_file():
+        reason = f"no local model server at {LLM_GGUF}: run `make llm-server`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    port = free_port()
+    log_path = workdir / f"llama-{port}.log"
+    log = log_path.open("w")
+    inherited = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    proc = subprocess.Popen([str(LLM_PYTHON), "-m", "llama_cpp.server", "--model", str(LLM_GGUF),
+                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+                            stdout=log, stderr=subprocess.STDOUT, env=inherited)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.time() + LLM_START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the model server exited early:\n{log_path.read_text(errors='replace')[-2000:]}")
+            try:
+                with _DIRECT.open(f"{url}/models", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                pytest.fail(f"the model server did not start within {LLM_START_TIMEOUT} s")
+            time.sleep(0.5)
+        yield LlamaServer(url, proc.pid, log_path)
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGCONT)
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        log.close()

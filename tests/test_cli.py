@@ -1,5 +1,6 @@
 """CLI: one-line errors with exit code 2, and real commands end to end."""
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,22 @@ def test_add_fetches_a_page_by_url_saves_it_and_answers_from_it(tmp_path, cache_
     ans = api.answer("When is the Zephyria harbour festival held?", index_dir=index)
     assert ans.found and "3 March" in ans.quote and ans.source == "festival.html"
     assert ans.passages[0].title == "Zephyria festival set for March"
+
+
+@pytest.mark.slow
+def test_ask_prints_the_local_models_checked_answer_then_the_quote(seed_index, cache_dir):
+    from fake_llm import HEADLINE_TRANSLATION, fake_llm, headline_reply
+
+    with fake_llm(headline_reply) as server:
+        env = {"QA_CACHE_DIR": str(cache_dir), "QA_LLM_URL": server.url}
+        asked = run_cli("ask", "Who proposed a ground operation?", "--index", str(seed_index), env=env)
+        quoted = run_cli("ask", "Who proposed a ground operation?", "--index", str(seed_index), "--no-generate",
+                         env=env)
+    assert asked.returncode == 0, asked.stderr
+    first = asked.stdout.splitlines()[0]
+    assert re.fullmatch(r"Turkey called for a ground operation \[\d\]\.", first), asked.stdout
+    assert "(fake-model, checked against the passages it cites)" in asked.stdout
+    assert f"Translation (fake-model): {HEADLINE_TRANSLATION}" in asked.stdout
+    assert "000_f9ca097250a4c633.txt" in asked.stdout
+    assert len(server.requests) == 2  # the answer and the translation; --no-generate asked nothing
+    assert "fake-model" not in quoted.stdout and quoted.returncode == 0

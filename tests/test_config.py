@@ -1,4 +1,5 @@
 """Settings: serving beyond this machine needs a login (or an explicit opt-in)."""
+import re
 import subprocess
 import sys
 
@@ -39,3 +40,30 @@ def test_the_launcher_refuses_an_open_host_in_one_line(tmp_path):
     assert done.returncode == 2, done
     lines = [line for line in done.stderr.splitlines() if line.strip() and "Warning" not in line]
     assert lines == [lines[0]] and lines[0].startswith("qa: error: host 0.0.0.0") and "QA_AUTH" in lines[0]
+
+
+def test_a_local_model_is_off_unless_its_url_is_set(monkeypatch):
+    for name in ("QA_LLM_URL", "QA_LLM_MODEL", "QA_LLM_API_KEY", "QA_LLM_TIMEOUT", "QA_LLM_CONCURRENCY"):
+        monkeypatch.delenv(name, raising=False)
+    assert load_settings().llm is None
+    monkeypatch.setenv("QA_LLM_URL", "http://127.0.0.1:11434/v1/")
+    monkeypatch.setenv("QA_LLM_MODEL", "qwen2.5:7b")
+    monkeypatch.setenv("QA_LLM_TIMEOUT", "12.5")
+    llm = load_settings().llm
+    assert (llm.url, llm.model, llm.api_key, llm.timeout, llm.concurrency) == (
+        "http://127.0.0.1:11434/v1", "qwen2.5:7b", "", 12.5, 2)
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("QA_LLM_URL", "127.0.0.1:8080", "must be an http(s) base URL"),
+    ("QA_LLM_URL", "ftp://host/v1", "must be an http(s) base URL"),
+    ("QA_LLM_TIMEOUT", "soon", "is not a number"),
+    ("QA_LLM_TIMEOUT", "0", "outside 0.5..600"),
+    ("QA_LLM_TIMEOUT", "nan", "outside 0.5..600"),
+    ("QA_LLM_CONCURRENCY", "0", "outside 1..64"),
+])
+def test_a_bad_local_model_setting_is_named(monkeypatch, name, value, message):
+    monkeypatch.setenv("QA_LLM_URL", "http://127.0.0.1:8080/v1")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(InvalidArgument, match=re.escape(message)):
+        load_settings()

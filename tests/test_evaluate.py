@@ -150,3 +150,37 @@ def test_eval_rejects_folder_sizes_the_data_cannot_make(tmp_path):
     assert done.returncode != 0 and "folder sizes [3]" in done.stderr
     done = run_cli("eval", str(tmp_path / "ar.json"), "--small-folders", "one")
     assert done.returncode != 0 and "--small-folders" in done.stderr
+
+
+def test_eval_sends_found_answers_to_the_local_model_and_counts_grounded_replies(tmp_path, monkeypatch):
+    import re
+
+    from fake_llm import fake_llm
+    from qa.answers.llm import ChatModel
+    from qa.config import LLMSettings
+
+    golds = {0: "north", 1: "June", 2: "east"}
+    qas = {a: [] for a in range(len(ARTICLES))}
+    for n, (question, (article, _)) in enumerate(RULES.items()):
+        qas[article].append({"id": f"q{n}", "question": question, "answers": [{"text": golds[article]}]})
+    (tmp_path / "ar.json").write_text(json.dumps(_squad([[{"context": text, "qas": qas[a]}]
+                                                         for a, text in enumerate(ARTICLES)])), encoding="utf-8")
+    monkeypatch.setattr(qa.evaluate, "_refused", lambda sel: RULES[sel.search.query][1] == "always")
+
+    def reply(messages: list[dict]) -> list[str]:
+        """Apples: the passage that says where, cited; barley: a year no passage gives."""
+        prompt = messages[-1]["content"]
+        if "barley" in prompt.split("Question:")[-1]:
+            return ["Barley is harvested in 1999 [1]."]
+        n = next(n for n, body in re.findall(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.S)
+                 if "Apples" in body)
+        return [f"Apples grow in the orchards of the north [{n}]."]
+
+    with fake_llm(reply) as server:
+        report = evaluate(tmp_path / "ar.json", FakeEmbedder(), work_dir=tmp_path,
+                          chat_model=ChatModel(LLMSettings(server.url, timeout=5)))
+        sent = len(server.requests)
+    # Three of the four questions are found; cotton's is refused and never sent.
+    assert report.generated["asked"] == 3 == sent
+    assert report.generated["model"] == "fake-model" and report.generated["failed"] == 0.0
+    assert report.generated["grounded"] == pytest.approx(2 / 3) == report.generated["correct"]

@@ -16,6 +16,7 @@ from ..search.results import Passage, Search
 from .abstention import confidence, is_found
 from .evidence import EVIDENCE_PASSAGES, evidence
 from .followup import contextual_query, is_follow_up, previous_question
+from .generation import Generated
 from .messages import MESSAGES, language_of
 from .quoting import best_quote
 
@@ -34,6 +35,7 @@ class Answer:
     language: str = "en"
     query: str = field(default="", repr=False)  # what retrieval actually searched
     page: int = 0  # the quote's page in its document (PDFs), 0 when it has none
+    generated: Generated | None = None  # the local model's answer (QA_LLM_URL), None when not asked
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from ..config import apply_offline_env
 apply_offline_env()  # before gradio is imported: analytics off, hub offline
 
 import threading  # noqa: E402
+import time  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
 import gradio as gr  # noqa: E402
@@ -35,6 +36,7 @@ EXAMPLES = [
 # Answering spends most of its time in torch, numpy and FAISS, which release
 # the GIL: a few questions at once finish sooner than one at a time (docs/reliability.md).
 CHAT_CONCURRENCY = 4
+DRAFT_INTERVAL = 0.15  # seconds between updates of a streaming draft
 UPDATING = "Updating the index… until it is ready, answers come from the previous one."
 UPLOAD_TYPES = sorted(library.UPLOAD_SUFFIXES)
 FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "sans-serif"]
@@ -60,6 +62,11 @@ CSS = """
 #qa-chat .qa-unsure { color: #b54708; }
 #qa-chat .qa-none { color: #667085; }
 .qa-updating { color: #b54708; }
+#qa-chat .qa-generated { margin: 0 0 .5em 0; }
+#qa-chat .qa-llm-meta { font-size: .8rem; opacity: .75; margin: 0 0 .3em 0; }
+#qa-chat .qa-draft { opacity: .6; font-style: italic; }
+#qa-chat .qa-translation { margin: 0 0 .4em 0; }
+#qa-chat .qa-llm-note { font-size: .85em; color: #b54708; }
 """
 # Gradio's textbox has no dir attribute; "auto" lets the browser pick per typed text.
 JS = """() => { document.querySelectorAll('#qa-input textarea').forEach(t => t.setAttribute('dir', 'auto')); }"""
@@ -68,12 +75,18 @@ JS = """() => { document.querySelectorAll('#qa-input textarea').forEach(t => t.s
 def chat_turn(message: str, history: list[dict], k: int, settings: Settings) -> Iterator[list[dict]]:
     """The assistant's messages as they become known: "searching…", then answer and sources."""
     yield [searching_message(message)]
+    shown = 0.0
     try:
-        ans = api.answer(message, history=history, index_dir=settings.index_dir, model=settings.model, k=k)
+        # The quoted answer first; with a local model (QA_LLM_URL) its draft, then its checked answer.
+        for ans in api.answer_stream(message, history=history, index_dir=settings.index_dir, model=settings.model,
+                                     k=k):
+            draft = ans.generated is not None and not ans.generated.final
+            if draft and time.monotonic() - shown < DRAFT_INTERVAL:
+                continue  # each update resends the whole answer with its sources: a few per second are enough
+            shown = time.monotonic()
+            yield answer_messages(ans)
     except QAError as exc:
         yield [error_message(str(exc))]
-        return
-    yield answer_messages(ans)
 
 
 def rebuild(settings: Settings, progress: Callable[[float, str], None]) -> str:

@@ -119,18 +119,44 @@ def certainty_label(ans: Answer) -> str:
 
 
 def answer_html(ans: Answer) -> str:
-    """The main chat message: how sure, then the quote with its citation and source, or the not-found note."""
+    """The main chat message: how sure, the model's checked answer when there is one, the quote and its source."""
     if not ans.found:
         return certainty_label(ans) + para(ans.text, "qa-notfound")
     labels = LABELS[ans.language]
     name = PurePosixPath(ans.source).name
     cited = ans.passages[ans.citation - 1] if 0 < ans.citation <= len(ans.passages) else None
     about = described(cited, ans.page, ans.language) if cited is not None else ""
-    return (certainty_label(ans)
-            + f'<blockquote dir="auto" class="qa-quote">{literal(ans.quote)} '
-            f'<span class="qa-cite">[{ans.citation}]</span></blockquote>'
-            f'<p dir="auto" class="qa-source">{labels["source"]}: {about + labels["comma"] + " " if about else ""}'
-            f'<code>{bdi(name)}</code>{labels["comma"]} {span(ans.quote_start, ans.quote_end, ans.language)}</p>')
+    quote = (f'<blockquote dir="auto" class="qa-quote">{literal(ans.quote)} '
+             f'<span class="qa-cite">[{ans.citation}]</span></blockquote>')
+    source = (f'<p dir="auto" class="qa-source">{labels["source"]}: {about + labels["comma"] + " " if about else ""}'
+              f'<code>{bdi(name)}</code>{labels["comma"]} {span(ans.quote_start, ans.quote_end, ans.language)}</p>')
+    return certainty_label(ans) + generated_html(ans, quote) + source + generation_note(ans)
+
+
+def generated_html(ans: Answer, quote: str) -> str:
+    """The model's text around the quote: a draft while it streams, the answer once checked, else nothing."""
+    g = ans.generated
+    if g is None or (g.final and not g.grounded):
+        return quote
+    words = MESSAGES[ans.language]
+    if not g.final:
+        return (f'<p dir="auto" class="qa-llm-meta">{literal(words["writing"].format(model=g.model))}</p>'
+                f'<p dir="auto" class="qa-draft">{literal(g.text)}</p>' + quote)
+    translation = (f'<p dir="auto" class="qa-translation"><span class="qa-llm-meta">'
+                   f'{literal(words["translation"].format(model=g.model))}:</span> {literal(g.translation)}</p>'
+                   if g.translation else "")
+    return (f'<div class="qa-generated"><p dir="auto" class="qa-answer-text">{literal(g.text)}</p>'
+            f'<p dir="auto" class="qa-llm-meta">{literal(words["written"].format(model=g.model))}</p></div>'
+            + quote + translation)
+
+
+def generation_note(ans: Answer) -> str:
+    """One line when the model was asked and its answer is not shown: it failed, or it failed the check."""
+    g = ans.generated
+    if g is None or not g.final or g.grounded:
+        return ""
+    key = "llm_failed" if g.failed else "llm_rejected"
+    return para(MESSAGES[ans.language][key].format(model=g.model, why=g.note), "qa-llm-note")
 
 
 def sources_html(ans: Answer) -> str:

@@ -1,6 +1,7 @@
 """Chat rendering: escaping, per-paragraph direction, highlights, citations that match their sources."""
 from __future__ import annotations
 
+import dataclasses
 import doctest
 
 import pytest
@@ -114,3 +115,39 @@ def test_status_line_documents_and_summaries():
     assert summary == ('<p dir="auto">Added a.txt.</p><p dir="auto">Skipped &lt;x&gt;.pdf&#58; not a .txt or .md file.</p>'
                        '<p dir="auto">Index updated.</p>')
     assert change_summary(removed="a.txt") == '<p dir="auto">Removed a.txt.</p>'
+
+
+def _generated(**fields) -> Answer:
+    from qa.answers.generation import Generated
+
+    return dataclasses.replace(found("en"), generated=Generated(**{"model": "gemma<1>", **fields}))
+
+
+def test_a_draft_is_marked_as_being_written_above_the_quote():
+    shown = answer_html(_generated(text="Turkey <b>called"))
+    assert "gemma&lt;1&gt; is writing an answer" in shown and 'class="qa-draft">Turkey &lt;b&gt;called' in shown
+    assert shown.index("qa-draft") < shown.index("qa-quote") and "qa-generated" not in shown
+
+
+def test_a_checked_answer_leads_with_the_quote_and_its_translation_below():
+    shown = answer_html(_generated(text="Turkey called for it [1].", final=True, grounded=True, citations=(1,),
+                                   translation="Turkey had called on Tuesday for a ground intervention in Syria."))
+    assert re.search(r'class="qa-answer-text">Turkey called for it &#91;1&#93;\.</p>', shown)
+    assert "Written by gemma&lt;1&gt; from the cited passages" in shown
+    assert shown.index("qa-generated") < shown.index("qa-quote") < shown.index("qa-translation")
+    assert "Translation by gemma&lt;1&gt;" in shown and "qa-llm-note" not in shown
+
+
+@pytest.mark.parametrize("failed, lead", [(True, "gemma<1> did not answer (timed out)"),
+                                          (False, "The answer gemma<1> wrote was not shown (timed out)")])
+def test_when_the_model_fails_or_fails_the_check_the_quote_stands_with_one_line(failed, lead):
+    shown = answer_html(_generated(text="Egypt [1].", final=True, failed=failed, note="timed out"))
+    assert lead in html.unescape(shown) and "qa-generated" not in shown and "Egypt" not in shown
+    assert "qa-quote" in shown and shown.count('class="qa-llm-note"') == 1
+
+
+def test_the_note_is_in_the_questions_language():
+    from qa.answers.generation import Generated
+
+    ans = dataclasses.replace(found("ar"), generated=Generated("x", "m", final=True, failed=True, note="HTTP 500"))
+    assert "لم يُجب m (HTTP 500)" in html.unescape(answer_html(ans))

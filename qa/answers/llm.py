@@ -1,0 +1,128 @@
+"""A chat model behind an OpenAI-compatible endpoint: streamed, time-boxed, a few requests at a time.
+
+The user runs the server (Ollama, llama.cpp's llama-server, vLLM, LM
+Studio); this module talks to it through the `openai` client and turns every
+way it can fail (refused, slow, killed mid-answer, busy, an HTTP error) into
+`LLMUnavailable` with one line saying why. The whole reply must arrive
+before the deadline: the tokens are read on a thread of their own, so a
+server that stops sending mid-stream cannot hold the caller longer than the
+timeout. It builds no prompts and checks no answers (`prompts`, `grounding`).
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from urllib.parse import urlsplit
+
+from ..config import LLMSettings, is_loopback
+from ..errors import QAError
+
+# The reply is an answer of a few sentences; a model that rambles is cut here.
+MAX_TOKENS = 400
+
+
+class LLMUnavailable(QAError):
+    """The model gave no usable reply (the message says why, in one line)."""
+
+
+class ChatModel:
+    """One configured server; thread-safe, shared by every question of a process."""
+
+    def __init__(self, settings: LLMSettings) -> None:
+        import httpx  # imported here: a process without QA_LLM_URL never loads the client
+        import openai
+        self.settings = settings
+        self._openai = openai
+        # A server on this machine is reached directly: a proxy from the environment must not see the passages.
+        direct = is_loopback(urlsplit(settings.url).hostname or "")
+        self._client = openai.OpenAI(
+            base_url=settings.url, api_key=settings.api_key or "not-needed", max_retries=0,
+            timeout=httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout)),
+            http_client=httpx.Client(trust_env=not direct))
+        self._slots = threading.BoundedSemaphore(settings.concurrency)
+        self._model = settings.model
+        self._model_lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self._model or "the language model"
+
+    def model_id(self, deadline: float) -> str:
+        """QA_LLM_MODEL, or the first model the server lists (asked once)."""
+        with self._model_lock:
+            if not self._model:
+                try:
+                    listed = self._client.models.list(timeout=max(0.1, deadline - time.monotonic()))
+                    ids = [m.id for m in listed.data]
+                except self._openai.OpenAIError as exc:
+                    raise LLMUnavailable(f"the language model at {self.settings.url} did not answer ({_why(exc)})") from None
+                if not ids:
+                    raise LLMUnavailable(f"the server at {self.settings.url} lists no model: set QA_LLM_MODEL")
+                self._model = ids[0]
+            return self._model
+
+    def stream(self, messages: Sequence[dict], max_tokens: int = MAX_TOKENS) -> Iterator[str]:
+        """The reply's text pieces as they arrive; LLMUnavailable once the deadline passes or the server fails."""
+        deadline = time.monotonic() + self.settings.timeout
+        if not self._slots.acquire(timeout=self.settings.timeout):
+            raise LLMUnavailable(f"the language model was busy for {self.settings.timeout:g} s")
+        try:
+            model = self.model_id(deadline)
+            pieces: queue.Queue = queue.Queue()
+            holder: dict = {}
+            reader = threading.Thread(target=self._read, args=(model, list(messages), max_tokens, pieces, holder),
+                                      name="qa-llm-stream", daemon=True)
+            reader.start()
+            while True:
+                left = deadline - time.monotonic()
+                try:
+                    kind, value = pieces.get(timeout=max(0.0, left))
+                except queue.Empty:
+                    _close(holder)
+                    raise LLMUnavailable(f"{self.name} did not finish within {self.settings.timeout:g} s") from None
+                if kind == "piece":
+                    yield value
+                elif kind == "error":
+                    raise LLMUnavailable(f"{self.name} did not answer ({value})")
+                else:
+                    return
+        finally:
+            self._slots.release()
+
+    def complete(self, messages: Sequence[dict], max_tokens: int = MAX_TOKENS) -> str:
+        return "".join(self.stream(messages, max_tokens))
+
+    def _read(self, model: str, messages: list[dict], max_tokens: int, pieces: queue.Queue, holder: dict) -> None:
+        try:
+            response = self._client.chat.completions.create(model=model, messages=messages, stream=True,
+                                                            max_tokens=max_tokens, temperature=0)
+            holder["response"] = response
+            for chunk in response:
+                for choice in chunk.choices:
+                    if choice.delta is not None and choice.delta.content:
+                        pieces.put(("piece", choice.delta.content))
+            pieces.put(("done", None))
+        except Exception as exc:  # noqa: BLE001 - any failure of the server or the connection is reported, not raised
+            pieces.put(("error", _why(exc)))
+        finally:
+            _close(holder)
+
+
+def _close(holder: dict) -> None:
+    response = holder.pop("response", None)
+    if response is not None:
+        try:
+            response.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection may fail again; it is being dropped anyway
+            pass
+
+
+def _why(exc: BaseException) -> str:
+    """One short line for a failure: the HTTP status, or the kind of connection error."""
+    status = getattr(exc, "status_code", None)
+    if status is not None:
+        return f"HTTP {status}"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]

@@ -1,0 +1,67 @@
+"""The grounding check: citations that exist, numbers and names that the cited passages hold, the right language."""
+from __future__ import annotations
+
+import pytest
+
+from qa.answers.grounding import check, citations, numbers
+
+ARABIC = "اقترح وزير الخارجية التركي أحمد داود أوغلو عملية برية في سوريا يوم ١٢ فبراير ٢٠١٦."
+ENGLISH = "The union wants a 22 percent rise. She offered a 9 percent rise, which the union rejected."
+
+
+def test_citations_in_order_each_once() -> None:
+    assert citations("A [2]. B [1, 2]. C [3][1] and [١]") == (2, 1, 3)
+
+
+def test_a_grounded_english_answer_over_an_arabic_passage() -> None:
+    result = check("Turkey proposed a ground operation in Syria on 12 February 2016 [1].", [ARABIC], "en",
+                   "Who proposed a ground operation?")
+    assert result.ok, result.problem
+    assert result.citations == (1,)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("Turkey proposed it [2].", "it cites passage [2], which does not exist"),
+    ("Turkey proposed it.", "the model's answer cites no passage"),
+    ("[1]", "the model's answer was empty"),
+    ("", "the model's answer was empty"),
+    ("Turkey proposed it in 2015 [1].", "the number 2015 is not in passage [1]"),
+    ("It was proposed by Egypt [1].", "“Egypt” is not in passage [1]"),
+])
+def test_what_fails_the_check(text: str, problem: str) -> None:
+    result = check(text, [ARABIC], "en", "Who proposed a ground operation?")
+    assert not result.ok
+    assert result.problem == problem
+
+
+def test_each_sentence_is_checked_against_its_own_citation() -> None:
+    passages = [ENGLISH, ARABIC]
+    assert check("The union wants 22 percent [1]. Turkey proposed an operation [2].", passages, "en").ok
+    # 22 is in passage 1, not in passage 2, which this sentence cites.
+    result = check("The union wants 22 percent [2].", passages, "en")
+    assert result.problem == "the number 22 is not in passage [2]"
+    uncited = check("The union wants 22 percent [1]. Turkey proposed an operation.", passages, "en")
+    assert uncited.problem.startswith("a sentence cites no passage")
+
+
+def test_numbers_are_compared_after_digit_normalization() -> None:
+    assert numbers("١٢ فبراير ٢٠١٦, 1,500 and 3.5") == {"12", "2016", "1500", "3.5"}
+    assert check("١٢ فبراير ٢٠١٦ [1]", ["On 12 February 2016 it began."], "ar").ok
+
+
+def test_a_name_the_question_gave_passes() -> None:
+    # "Davutoglu" has no consonant key in common with "داود أوغلو"; the asker named him.
+    assert check("Then Davutoglu proposed it [1].", [ARABIC], "en", "What did Davutoglu propose?").ok
+    assert not check("Then Davutoglu proposed it [1].", [ARABIC], "en", "Who proposed it?").ok
+
+
+def test_the_answer_must_be_in_the_questions_language() -> None:
+    arabic_answer = check("اقترحت تركيا عملية برية [1].", [ARABIC], "en")
+    assert not arabic_answer.ok and "script" in arabic_answer.problem
+    french = check("La Turquie a proposé une opération terrestre en Syrie, dit le ministre [1].", [ARABIC], "en")
+    assert not french.ok and "(fr, not en)" in french.problem
+    assert check("اقترحت تركيا عملية برية [1].", [ARABIC], "ar").ok
+
+
+def test_a_citation_alone_after_the_full_stop_belongs_to_its_sentence() -> None:
+    assert check("Turkey proposed it. [1]", [ARABIC], "en").ok
