@@ -182,7 +182,7 @@ def llama_server(workdir: Path) -> Iterator[LlamaServer]:
     log = log_path.open("w")
     inherited = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     proc = subprocess.Popen([str(LLM_PYTHON), "-m", "llama_cpp.server", "--model", str(LLM_GGUF),
-                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--chat_format", "gemma"],
                             stdout=log, stderr=subprocess.STDOUT, env=inherited)
     url = f"http://127.0.0.1:{port}/v1"
     try:

@@ -14,6 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from ..config import LLMSettings, is_loopback
@@ -24,7 +25,7 @@ MAX_TOKENS = 400
 
 
 class LLMUnavailable(QAError):
-    """The model gave no usable reply (the message says why, in one line)."""
+    """The model gave no usable reply; the message is the reason alone ("no reply within 30 s"), one line."""
 
 
 class ChatModel:
@@ -47,7 +48,8 @@ class ChatModel:
 
     @property
     def name(self) -> str:
-        return self._model or "the language model"
+        """The model as people know it: llama.cpp lists a file path, shown by its file name."""
+        return PurePosixPath(self._model).name if self._model else "the language model"
 
     def model_id(self, deadline: float) -> str:
         """QA_LLM_MODEL, or the first model the server lists (asked once)."""
@@ -57,7 +59,7 @@ class ChatModel:
                     listed = self._client.models.list(timeout=max(0.1, deadline - time.monotonic()))
                     ids = [m.id for m in listed.data]
                 except self._openai.OpenAIError as exc:
-                    raise LLMUnavailable(f"the language model at {self.settings.url} did not answer ({_why(exc)})") from None
+                    raise LLMUnavailable(f"{_why(exc)} at {self.settings.url}") from None
                 if not ids:
                     raise LLMUnavailable(f"the server at {self.settings.url} lists no model: set QA_LLM_MODEL")
                 self._model = ids[0]
@@ -67,7 +69,7 @@ class ChatModel:
         """The reply's text pieces as they arrive; LLMUnavailable once the deadline passes or the server fails."""
         deadline = time.monotonic() + self.settings.timeout
         if not self._slots.acquire(timeout=self.settings.timeout):
-            raise LLMUnavailable(f"the language model was busy for {self.settings.timeout:g} s")
+            raise LLMUnavailable(f"busy with other questions for {self.settings.timeout:g} s")
         try:
             model = self.model_id(deadline)
             pieces: queue.Queue = queue.Queue()
@@ -81,11 +83,11 @@ class ChatModel:
                     kind, value = pieces.get(timeout=max(0.0, left))
                 except queue.Empty:
                     _close(holder)
-                    raise LLMUnavailable(f"{self.name} did not finish within {self.settings.timeout:g} s") from None
+                    raise LLMUnavailable(f"no complete reply within {self.settings.timeout:g} s") from None
                 if kind == "piece":
                     yield value
                 elif kind == "error":
-                    raise LLMUnavailable(f"{self.name} did not answer ({value})")
+                    raise LLMUnavailable(value)
                 else:
                     return
         finally:
@@ -124,5 +126,6 @@ def _why(exc: BaseException) -> str:
     status = getattr(exc, "status_code", None)
     if status is not None:
         return f"HTTP {status}"
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:120]
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")[:120]
+    # "Connection error." reads as a reason inside a sentence: "connection error"; "HTTPError" stays.
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text

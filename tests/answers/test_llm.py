@@ -29,6 +29,10 @@ def test_the_first_listed_model_is_used_when_none_is_set() -> None:
         model = ChatModel(LLMSettings(server.url, timeout=10))
         assert model.complete(MESSAGES) == "ok"
         assert model.name == "gemma"
+    with fake_llm(lambda messages: ["ok"], models=("/models/gemma-3-270m.gguf",)) as server:
+        model = ChatModel(LLMSettings(server.url, timeout=10))
+        model.complete(MESSAGES)
+        assert model.name == "gemma-3-270m.gguf"  # llama.cpp lists the file path
 
 
 def test_a_slow_server_is_cut_at_the_deadline() -> None:
@@ -36,7 +40,7 @@ def test_a_slow_server_is_cut_at_the_deadline() -> None:
         model = ChatModel(LLMSettings(server.url, model="m", timeout=1.0))
         began = time.monotonic()
         got: list[str] = []
-        with pytest.raises(LLMUnavailable, match="did not finish within 1 s"):
+        with pytest.raises(LLMUnavailable, match="^no complete reply within 1 s$"):
             for piece in model.stream(MESSAGES):
                 got.append(piece)
         assert time.monotonic() - began < 2.0
@@ -45,11 +49,10 @@ def test_a_slow_server_is_cut_at_the_deadline() -> None:
 
 def test_a_refused_connection_and_an_http_error_are_one_line_each() -> None:
     dead = ChatModel(LLMSettings(f"http://127.0.0.1:{free_port()}/v1", model="m", timeout=5))
-    with pytest.raises(LLMUnavailable, match="did not answer") as refused:
+    with pytest.raises(LLMUnavailable, match="^connection error$"):
         dead.complete(MESSAGES)
-    assert "\n" not in str(refused.value)
     with fake_llm(lambda messages: ["x"], status=500) as server:
-        with pytest.raises(LLMUnavailable, match=r"did not answer \(HTTP 500\)"):
+        with pytest.raises(LLMUnavailable, match="^HTTP 500$"):
             ChatModel(LLMSettings(server.url, model="m", timeout=5)).complete(MESSAGES)
 
 

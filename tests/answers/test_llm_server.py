@@ -24,7 +24,8 @@ from qa.config import LLMSettings
 pytestmark = pytest.mark.slow
 
 HEADLINE = "Who proposed a ground operation?"
-TIMEOUT = 20.0
+TIMEOUT = 60.0  # Gemma 3 270M reads five passages and writes 400 tokens in 14-26 s on 2 AVX2 cores
+KILLED_WITHIN = 10.0  # a closed connection is noticed at once, not at the timeout
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_a_server_killed_mid_answer_leaves_the_quote(tmp_path: Path, seed_index:
     final = steps[-1]
     assert final.found and has_turkish_ground(final.quote)
     assert final.generated.final and final.generated.failed and not final.generated.grounded
-    assert after < TIMEOUT
+    assert after < KILLED_WITHIN
 
 
 def test_a_frozen_server_gives_up_at_the_timeout(tmp_path: Path, seed_index: Path, configured) -> None:
@@ -101,5 +102,5 @@ def test_a_frozen_server_gives_up_at_the_timeout(tmp_path: Path, seed_index: Pat
         waited = time.monotonic() - began
         os.kill(own.pid, signal.SIGCONT)
     final = steps[-1]
-    assert final.generated.failed and "did not finish within 6 s" in final.generated.note
+    assert final.generated.failed and final.generated.note == "no complete reply within 6 s"
     assert waited < 6 + 5  # the timeout covers the whole reply, not each read

@@ -25,7 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HEADLINE = "Who proposed a ground operation?"
 DONE = "#qa-chat .qa-generated, #qa-chat .qa-llm-note"
-TIMEOUT = 30
+TIMEOUT = 60  # seconds: Gemma 3 270M writes its 400 tokens in 14-26 s on 2 AVX2 cores
+KILLED_WITHIN = 15  # a closed connection is noticed at once; the page then updates
 
 
 def _wait_for_verdict(page, before: int, timeout_s: float) -> None:
@@ -95,8 +96,8 @@ def test_with_a_real_model_the_reply_is_checked_and_a_killed_server_leaves_the_q
                                timeout=TIMEOUT * 1000)
         os.kill(llm.pid, signal.SIGKILL)
         killed = time.monotonic()
-        _wait_for_verdict(page, 1, TIMEOUT)
-        assert time.monotonic() - killed < TIMEOUT
+        _wait_for_verdict(page, 1, KILLED_WITHIN)
+        assert time.monotonic() - killed < KILLED_WITHIN
         note = page.locator("#qa-chat .qa-llm-note").last.inner_text()
         assert "لم يُجب" in note  # "did not answer", in the question's language
         assert page.locator("#qa-chat .qa-quote").count() == 2
