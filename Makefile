@@ -25,20 +25,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian's English–Arabic FreeDict dictionary (GPL-2+, read at run time, not part of qa): evidence
-# that an English question's words are in Arabic passages (qa/search/translation.py). Unpacked into
-# the venv by `apt-get download`, so no root is needed; without apt, qa runs without it.
-DICTIONARY := $(VENV)/share/dictd/freedict-eng-ara.index
-dictionary: $(DICTIONARY)
+# Debian's FreeDict dictionaries (GPL-2+, read at run time, not part of qa): English–Arabic is
+# evidence that an English question's words are in Arabic passages (qa/search/translation.py);
+# Arabic–English glosses an Arabic quote's words for a reader who asked in another language
+# (qa/answers/glosses.py). Unpacked into the venv by `apt-get download`, so no root is needed;
+# without apt, qa runs without them.
+DICTIONARIES := $(VENV)/share/dictd/freedict-eng-ara.index $(VENV)/share/dictd/freedict-ara-eng.index
+dictionary: $(DICTIONARIES)
 
-$(DICTIONARY): | $(STAMP)
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	if (cd "$$tmp" && apt-get download -qq dict-freedict-eng-ara 2>/dev/null && dpkg -x dict-freedict-eng-ara_*.deb x); then \
-	  mkdir -p $(VENV)/share/dictd $(VENV)/share/doc/dict-freedict-eng-ara && \
-	  cp "$$tmp"/x/usr/share/doc/dict-freedict-eng-ara/copyright $(VENV)/share/doc/dict-freedict-eng-ara/ && \
-	  cp "$$tmp"/x/usr/share/dictd/freedict-eng-ara.dict.dz $(VENV)/share/dictd/ && \
-	  cp "$$tmp"/x/usr/share/dictd/freedict-eng-ara.index $(VENV)/share/dictd/; \
-	else echo "warning: could not fetch Debian's dict-freedict-eng-ara; English questions over Arabic documents get weaker evidence"; fi
+$(VENV)/share/dictd/freedict-%.index: | $(STAMP)
+	@pkg=dict-freedict-$*; tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	if (cd "$$tmp" && apt-get download -qq $$pkg 2>/dev/null && dpkg -x $${pkg}_*.deb x); then \
+	  mkdir -p $(VENV)/share/dictd $(VENV)/share/doc/$$pkg && \
+	  cp "$$tmp"/x/usr/share/doc/$$pkg/copyright $(VENV)/share/doc/$$pkg/ && \
+	  cp "$$tmp"/x/usr/share/dictd/freedict-$*.dict.dz $(VENV)/share/dictd/ && \
+	  cp "$$tmp"/x/usr/share/dictd/freedict-$*.index $(VENV)/share/dictd/; \
+	else echo "warning: could not fetch Debian's $$pkg; qa runs without it (English evidence or Arabic glosses are weaker)"; fi
 
 model: setup dictionary
 	$(PY) -m qa prepare-model

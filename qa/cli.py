@@ -62,13 +62,13 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         return 0
     g = ans.generated
     if g is not None and g.grounded:
-        print(f"{g.text}\n({g.model}, checked against the passages it cites)\n")
-        if g.translation:
-            print(f"Quote: {ans.quote}\nTranslation ({g.model}): {g.translation}\n")
+        print(f"{g.text}\n({g.model or 'the language model'}, checked against the passages it cites)\n")
     elif g is not None:
-        print(f"note: {g.model} {'did not answer' if g.failed else 'wrote an answer that was not shown'}: {g.note}",
-              file=sys.stderr)
+        what = "did not answer" if g.failed else "wrote an answer that was not shown"
+        print(f"note: {g.model or 'the language model'} {what}: {g.note}", file=sys.stderr)
     print(ans.text)
+    if g is not None and g.translation:
+        print(f"Translation of the quote ({g.model}): {g.translation}")
     for n, p in enumerate(ans.passages, 1):
         print(f"\n[{n}] {p.source} {p.start}-{p.end} (score {p.score:.3f})\n{p.text}")
     return 0

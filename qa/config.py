@@ -121,6 +121,10 @@ def _llm() -> LLMSettings | None:
     parsed = urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise InvalidArgument(f"QA_LLM_URL={url!r} must be an http(s) base URL, e.g. http://127.0.0.1:11434/v1")
+    # The model reads the passages: they leave this machine (or its network) only when asked to.
+    if not is_private(parsed.hostname) and (os.environ.get("QA_LLM_REMOTE") or "").strip() != "1":
+        raise InvalidArgument(f"QA_LLM_URL host {parsed.hostname} is not on this machine or its private network: "
+                              "passages would be sent there; set QA_LLM_REMOTE=1 to allow it")
     return LLMSettings(url=url.rstrip("/"), model=(os.environ.get("QA_LLM_MODEL") or "").strip(),
                        api_key=(os.environ.get("QA_LLM_API_KEY") or "").strip(),
                        timeout=_float("QA_LLM_TIMEOUT", 30.0, 0.5, 600.0),
@@ -158,6 +162,17 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
     except ValueError:
         return False  # a name or a wildcard that may resolve to a public interface
+
+
+def is_private(host: str) -> bool:
+    """Loopback, or a private-network (RFC 1918, link-local, unique-local) address: not the internet."""
+    if is_loopback(host):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip().strip("[]"))
+    except ValueError:
+        return False  # a name: where it resolves is not known here
+    return address.is_private or address.is_link_local
 
 
 def check_serving(settings: Settings) -> None:

@@ -202,7 +202,8 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
 
 def _generate(chat_model: ChatModel, item: Question, sel: answering.Selection, counts: list[int]) -> None:
     passages = tuple(s.passage for s in sel.search.ranked)
-    *_, final = generation.stream(chat_model, item.text, passages, sel.quote, sel.rank + 1, language_of(item.text))
+    *_, final = generation.stream(chat_model, item.text, passages, sel.quote, sel.rank + 1, language_of(item.text),
+                                 translate=False)
     counts[0] += 1
     counts[1] += final.grounded
     counts[2] += final.failed

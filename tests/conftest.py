@@ -98,3 +98,11 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:
     shutil.copy2(SEED_FILE, seeds / SEED_FILE.name)
     build_index(seeds, base / "index", real_embedder)
     return base / "index"
+
+
+@pytest.fixture(autouse=True)
+def no_local_model_of_the_developers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A QA_LLM_URL exported by whoever runs the tests must not receive their passages; tests that want a
+    model server set it themselves."""
+    for name in [n for n in os.environ if n.startswith("QA_LLM_")]:
+        monkeypatch.delenv(name)

@@ -24,6 +24,7 @@ class FakeLLM:
     status: int = 200
     models: tuple[str, ...] = ("fake-model",)
     requests: list[list[dict]] = field(default_factory=list)
+    sent: list[int] = field(default_factory=list)  # pieces written per request before it ended or was dropped
     url: str = ""
 
 
@@ -50,15 +51,19 @@ def fake_llm(reply: Callable[[list[dict]], list[str]], delay: float = 0.0, statu
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
+            written = 0
             try:
                 for piece in state.reply(request["messages"]):
                     time.sleep(state.delay)
                     self._event({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
+                    written += 1
                 self._event({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (its deadline): nothing more to send
+            finally:
+                state.sent.append(written)
 
         def _event(self, payload: dict) -> None:
             chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": state.models[0], **payload}

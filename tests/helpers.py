@@ -53,8 +53,10 @@ def add_markup_document(seeds: Path, index: Path, embedder) -> None:
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    # The developer's local model (QA_LLM_*) stays out unless the test sets one.
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("QA_LLM_")}
     return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600)
+                          env={**inherited, **(env or {})}, timeout=600)
 
 
 def free_port() -> int:

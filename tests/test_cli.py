@@ -139,7 +139,7 @@ def test_ask_prints_the_local_models_checked_answer_then_the_quote(seed_index, c
     first = asked.stdout.splitlines()[0]
     assert re.fullmatch(r"Turkey called for a ground operation \[\d\]\.", first), asked.stdout
     assert "(fake-model, checked against the passages it cites)" in asked.stdout
-    assert f"Translation (fake-model): {HEADLINE_TRANSLATION}" in asked.stdout
+    assert f"Translation of the quote (fake-model): {HEADLINE_TRANSLATION}" in asked.stdout
     assert "000_f9ca097250a4c633.txt" in asked.stdout
     assert len(server.requests) == 2  # the answer and the translation; --no-generate asked nothing
     assert "fake-model" not in quoted.stdout and quoted.returncode == 0

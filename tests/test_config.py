@@ -54,9 +54,22 @@ def test_a_local_model_is_off_unless_its_url_is_set(monkeypatch):
         "http://127.0.0.1:11434/v1", "qwen2.5:7b", "", 12.5, 2)
 
 
+def test_a_model_server_beyond_the_private_network_needs_an_opt_in(monkeypatch):
+    monkeypatch.delenv("QA_LLM_REMOTE", raising=False)
+    for url in ("http://192.168.1.20:11434/v1", "http://[::1]:8080/v1", "http://localhost:8080/v1"):
+        monkeypatch.setenv("QA_LLM_URL", url)
+        assert load_settings().llm.url == url
+    for url in ("https://api.example.org/v1", "http://8.8.8.8/v1"):
+        monkeypatch.setenv("QA_LLM_URL", url)
+        with pytest.raises(InvalidArgument, match="QA_LLM_REMOTE=1"):
+            load_settings()
+    monkeypatch.setenv("QA_LLM_REMOTE", "1")
+    assert load_settings().llm.url == "http://8.8.8.8/v1"
+
+
 @pytest.mark.parametrize("name, value, message", [
     ("QA_LLM_URL", "127.0.0.1:8080", "must be an http(s) base URL"),
-    ("QA_LLM_URL", "ftp://host/v1", "must be an http(s) base URL"),
+    ("QA_LLM_URL", "ftp://127.0.0.1/v1", "must be an http(s) base URL"),
     ("QA_LLM_TIMEOUT", "soon", "is not a number"),
     ("QA_LLM_TIMEOUT", "0", "outside 0.5..600"),
     ("QA_LLM_TIMEOUT", "nan", "outside 0.5..600"),

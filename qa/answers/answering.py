@@ -17,6 +17,7 @@ from .abstention import confidence, is_found
 from .evidence import EVIDENCE_PASSAGES, evidence
 from .followup import contextual_query, is_follow_up, previous_question
 from .generation import Generated
+from .glosses import Gloss, glosses
 from .messages import MESSAGES, language_of
 from .quoting import best_quote
 
@@ -36,6 +37,7 @@ class Answer:
     query: str = field(default="", repr=False)  # what retrieval actually searched
     page: int = 0  # the quote's page in its document (PDFs), 0 when it has none
     generated: Generated | None = None  # the local model's answer (QA_LLM_URL), None when not asked
+    glosses: tuple[Gloss, ...] = ()  # English word glosses of an Arabic quote, for a question in another language
 
 
 @dataclass(frozen=True)
@@ -106,4 +108,5 @@ def answer(retriever: Retriever, question: str, history: Sequence[dict] | None =
     top = passages[sel.rank]
     text = f"{sel.quote} [{sel.rank + 1}]\n\n{MESSAGES[lang]['source']}: {top.source}"
     return Answer(text, sel.quote, True, passages, top.source, sel.start, sel.end, sel.rank + 1,
-                  sel.confidence, lang, sel.search.query, top.page_at(sel.start))
+                  sel.confidence, lang, sel.search.query, top.page_at(sel.start),
+                  glosses=glosses(sel.quote, lang) if language_of(sel.quote) == "ar" else ())

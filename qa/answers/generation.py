@@ -3,19 +3,22 @@
 Optional (QA_LLM_URL): the extractive answer is always made first and stays
 beside the generated one. The model is asked only when retrieval found an
 answer; "not found" never reaches it. Its reply streams in as drafts
-(`final=False`), then is checked (`grounding`): only a grounded reply is shown
-as the answer; otherwise, and when the server is slow, dead or busy, the
-extractive answer stands with one line saying why. When the quote's language
-differs from the question's, the model also translates the quote, and the
-translation keeps the quote's numbers or is dropped. This module renders nothing.
+(`final=False`) that hold only the complete sentences that already pass the
+check (`grounding`), never unchecked text; then the whole reply is checked:
+only a grounded reply is shown as the answer; otherwise, and when the server
+is slow, dead or busy, the extractive answer stands with one line saying why.
+When the quote's language differs from the question's, the model also
+translates the quote, within the same deadline; the translation is kept only
+when its numbers and names are the quote's. This module renders nothing.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .grounding import check, numbers
+from .grounding import check, complete_sentences, numbers, unsupported
 from .llm import ChatModel, LLMUnavailable
 from .messages import language_of
 from .prompts import LANGUAGE_NAMES, answer_messages, translate_messages
@@ -26,7 +29,7 @@ GENERATION_PASSAGES = 5
 
 @dataclass(frozen=True)
 class Generated:
-    text: str  # the model's reply so far ("" when it gave none)
+    text: str  # the checked reply (a draft: its checked complete sentences so far; "" when none)
     model: str = ""
     final: bool = False  # False while tokens are still arriving: a draft, not yet checked
     grounded: bool = False  # passed the check; only then is `text` shown as the answer
@@ -34,6 +37,7 @@ class Generated:
     note: str = ""  # one line when the extractive answer stands: why
     failed: bool = False  # the server gave no (complete) reply, as opposed to a reply that failed the check
     translation: str = ""  # the quote in the question's language, by the model ("" when not needed or not kept)
+    received: int = 0  # characters of the reply received so far (a draft's progress)
     seconds: float = 0.0
 
 
@@ -43,35 +47,46 @@ def passages_for(passages: tuple, citation: int) -> tuple:
 
 
 def stream(model: ChatModel, question: str, passages: tuple, quote: str, citation: int,
-           language: str, previous: str = "") -> Iterator[Generated]:
-    """Drafts as the reply arrives, then one final `Generated` (grounded, or with its note)."""
+           language: str, previous: str = "", translate: bool = True) -> Iterator[Generated]:
+    """Checked drafts as the reply arrives, then a final `Generated` (grounded, or with its note); for a
+    grounded reply over a quote in another language, one more final with the quote's translation."""
     began = time.monotonic()
+    deadline = began + model.settings.timeout
     language = language if language in LANGUAGE_NAMES else "en"
     shown = passages_for(passages, citation)
-    text = ""
+    texts = [p.text for p in shown]
+    reply, checked = "", ""
     try:
-        for piece in model.stream(answer_messages(question, shown, language, previous)):
-            text += piece
-            yield Generated(text, model.name)
+        for piece in model.stream(answer_messages(question, shown, language, previous), deadline=deadline):
+            reply += piece
+            done = complete_sentences(reply)
+            if done != checked and check(done, texts, language).ok:
+                checked = done
+            yield Generated(checked, model.name, received=len(reply))
     except LLMUnavailable as exc:
-        yield Generated(text, model.name, final=True, note=str(exc), failed=True,
+        yield Generated("", model.name, final=True, note=str(exc), failed=True, received=len(reply),
                         seconds=time.monotonic() - began)
         return
-    verdict = check(text, [p.text for p in shown], language, question)
+    verdict = check(reply, texts, language)
     if not verdict.ok:
-        yield Generated(text, model.name, final=True, citations=verdict.citations, note=verdict.problem,
-                        seconds=time.monotonic() - began)
+        yield Generated("", model.name, final=True, citations=verdict.citations, note=verdict.problem,
+                        received=len(reply), seconds=time.monotonic() - began)
         return
-    yield Generated(text.strip(), model.name, final=True, grounded=True, citations=verdict.citations,
-                    translation=_translation(model, quote, language), seconds=time.monotonic() - began)
+    answer = Generated(reply.strip(), model.name, final=True, grounded=True, citations=verdict.citations,
+                       received=len(reply), seconds=time.monotonic() - began)
+    yield answer
+    if translate and quote and language_of(quote) != language:
+        translation = _translation(model, quote, language, deadline)
+        if translation:
+            yield dataclasses.replace(answer, translation=translation, seconds=time.monotonic() - began)
 
 
-def _translation(model: ChatModel, quote: str, language: str) -> str:
-    """The quote in `language`, or "" when it is already in it, the model fails, or numbers change."""
-    if not quote or language_of(quote) == language:
-        return ""
+def _translation(model: ChatModel, quote: str, language: str, deadline: float) -> str:
+    """The quote in `language`, or "" when the model fails or the translation adds or drops a number or name."""
     try:
-        text = model.complete(translate_messages(quote, language)).strip()
+        text = model.complete(translate_messages(quote, language), deadline=deadline).strip()
     except LLMUnavailable:
         return ""
-    return text if text and numbers(text) == numbers(quote) else ""
+    if not text or numbers(text) != numbers(quote) or unsupported(text, [quote]):
+        return ""
+    return text

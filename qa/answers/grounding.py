@@ -4,17 +4,22 @@ A sentence passes when it cites passages that exist ([n], 1-based, as the
 chat numbers its sources), and every number and every name it writes is in
 the passages that sentence cites. Numbers are compared after digit
 normalization (٢٢ = 22, 1,500 = 1500). Names are the capitalized Latin-script
-words after a sentence's first; one is found when the cited text holds the
-word itself, its consonant key (`text.names`: "Erdogan" meets "أردوغان"), a
-dictionary translation of it (`search.translation`), or when the question
-itself named it. The answer must also be in the question's script, and for
-longer answers in its language. Cyrillic and Arabic-script names are not
-checked (no case marks them); numbers always are. Words written out as
-numbers ("twenty") are not compared. This module only judges; it sends nothing.
+words (a sentence's first too, unless it is a common short word such as
+"The" or the cited text writes it in lower case); one is found when the
+cited text holds the word itself, a dictionary translation of it
+(`search.translation`: "Turkey" → تركيا), or, for keys of four consonant
+classes or more, the same consonant key (`text.names`: "Erdogan" meets
+"أردوغان"; shorter keys such as "Iraq"'s "rk" match too many words). A name
+the question gives must be in the cited text like any other: a question's
+false premise is not confirmed. The answer must also be in the question's
+script, and for longer answers in its language. Cyrillic and Arabic-script
+names are not checked (no case marks them); numbers always are. Words
+written out as numbers ("twenty") are not compared. This module only judges;
+it sends nothing.
 
->>> check("Turkey called for it [1].", ("دعت تركيا إلى عملية برية",), "en", "Who called for it?").ok
+>>> check("Turkey called for it [1].", ("دعت تركيا إلى عملية برية",), "en").ok
 True
->>> check("It was Egypt [1].", ("دعت تركيا إلى عملية برية",), "en", "Who called for it?").problem
+>>> check("Egypt called for it [1].", ("دعت تركيا إلى عملية برية",), "en").problem
 '“Egypt” is not in passage [1]'
 """
 from __future__ import annotations
@@ -22,13 +27,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..search.translation import dictionary
-from ..text.names import MIN_KEY_LENGTH, arabic_key, latin_key
+from ..search.translation import STOP_WORDS, dictionary
+from ..text.names import arabic_key, latin_key
 from ..text.terms import normalize, terms
-from .messages import language_of
+from .glosses import glossary
+from .messages import is_stop_word, language_of
 
-_CITATION = re.compile(r"\[(\d+(?:\s*[,،;]\s*\d+)*)\]")
+_CITATION = re.compile(r"\[(\d{1,6}(?:\s*[,،;]\s*\d{1,6})*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*")
@@ -36,6 +43,16 @@ _ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
 _SCRIPTS = {"ar": "arabic", "ru": "cyrillic"}  # every other language here writes Latin letters
 # Shorter answers say too little for the stop-word guess of their language.
 LANGUAGE_CHECK_WORDS = 6
+# Consonant keys this long tell names apart; shorter ones ("rk": Iraq) match ordinary Arabic words.
+NAME_KEY_MIN = 4
+# Words that start English sentences without being names (besides the stop words).
+_STARTERS = frozenset("according however yes also although though meanwhile therefore thus instead earlier later "
+                      "today yesterday officials despite".split())
+_POSSESSIVE = re.compile(r"['’]s$")  # "Edison's" is Edison
+_ROMAN_NUMERAL = re.compile(r"[IVXLCDM]+|[A-Z]")  # "Super Bowl XLIX", "Formula K": no name to look up
+_TITLES = frozenset("mr mrs ms dr prof sen rep gov gen col lt st jr sr".split())
+# A full stop after these is no sentence end ("Mr. Davutoglu", "U.S. forces").
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Prof|Sen|Rep|Gov|No|vs))\.$")
 
 
 @dataclass(frozen=True)
@@ -56,7 +73,7 @@ def citations(text: str) -> tuple[int, ...]:
     return tuple(seen)
 
 
-def check(text: str, passages: Sequence[str], language: str, question: str = "") -> Grounding:
+def check(text: str, passages: Sequence[str], language: str) -> Grounding:
     """Whether `text` is grounded in `passages` (their texts, numbered from 1) for a question in `language`."""
     cited = citations(text)
     if not text.strip() or not _CITATION.sub("", text).strip():
@@ -69,15 +86,26 @@ def check(text: str, passages: Sequence[str], language: str, question: str = "")
     problem = _language_problem(_CITATION.sub(" ", text), language)
     if problem:
         return Grounding(False, cited, problem)
-    asked = {normalize(w) for w in _LATIN_WORD.findall(question)}
     for sentence in _sentences(text):
         own = citations(sentence)
         if not own:
             return Grounding(False, cited, f"a sentence cites no passage: “{_short(sentence)}”")
-        problem = _unsupported(sentence, [passages[n - 1] for n in own], own, asked)
+        problem = unsupported(_CITATION.sub(" ", sentence), [passages[n - 1] for n in own])
         if problem:
-            return Grounding(False, cited, problem)
+            where = "passage " + ", ".join(f"[{n}]" for n in own)
+            return Grounding(False, cited, f"{problem} {where}")
     return Grounding(True, cited)
+
+
+def complete_sentences(text: str) -> str:
+    """The reply up to its last finished sentence (a full stop and its citation), "" before the first.
+
+    >>> complete_sentences("Turkey called for it [1]. Russia ask")
+    'Turkey called for it [1].'
+    """
+    ends = [m.end() for m in re.finditer(r"[.!?؟。](?:\s*\[[\d,،; ]{1,40}\])?(?=\s)", text + " ")]
+    ends = [e for e in ends if not _ABBREVIATION.search(text[:e].rstrip())]
+    return text[:ends[-1]].strip() if ends else ""
 
 
 def numbers(text: str) -> set[str]:
@@ -93,54 +121,82 @@ def numbers(text: str) -> set[str]:
 
 
 def _sentences(text: str) -> list[str]:
-    """Sentences with letters or digits; a citation left alone after a full stop joins the sentence before."""
+    """Sentences with letters or digits; a citation left alone after a full stop joins the sentence before,
+    and so does what follows an abbreviation ("Mr.")."""
     parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p.strip()]
     merged: list[str] = []
     for part in parts:
-        if merged and not _CITATION.sub("", part).strip(" .،,;:"):
+        if merged and (not _CITATION.sub("", part).strip(" .،,;:") or _ABBREVIATION.search(merged[-1])):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)
     return [m for m in merged if re.search(r"\w", _CITATION.sub("", m))]
 
 
-def _unsupported(sentence: str, cited_texts: list[str], cited: tuple[int, ...], asked: set[str]) -> str:
-    where = "passage " + ", ".join(f"[{n}]" for n in cited)
-    body = _CITATION.sub(" ", sentence)
-    have_numbers = set().union(*(numbers(t) for t in cited_texts))
-    for number in sorted(numbers(body) - have_numbers):
-        return f"the number {number} is not in {where}"
-    vocabulary = {normalize(w) for t in cited_texts for w in re.findall(r"\w+", t)}
-    stems = {t for text in cited_texts for t in terms(text)}
-    keys = {k for text in cited_texts for k in _keys(text)}
-    for name in _names(body):
-        if not _found(name, vocabulary, stems, keys, asked):
-            return f"“{name}” is not in {where}"
+def unsupported(text: str, sources: Sequence[str]) -> str:
+    """What in `text` the `sources` do not hold ("the number 1999 is not in", "“Egypt” is not in"), or ""."""
+    have_numbers = set().union(*(numbers(t) for t in sources))
+    for number in sorted(numbers(text) - have_numbers):
+        return f"the number {number} is not in"
+    vocabulary = {normalize(w) for t in sources for w in re.findall(r"\w+", t)}
+    stems = {t for source in sources for t in terms(source)}
+    strong: set[str] = set()
+    foreign: set[str] = set()
+    for source in sources:
+        more_strong, more_foreign = _keys(source)
+        strong |= more_strong
+        foreign |= more_foreign
+    for name in _names(text):
+        if not _found(name, vocabulary, stems, strong, foreign):
+            return f"“{name}” is not in"
     return ""
 
 
 def _names(sentence: str) -> list[str]:
-    words = _LATIN_WORD.findall(sentence)
-    return [w.strip("'’-") for w in words[1:] if w[0].isupper()]
+    """Capitalized words; the first one too unless it is a common word that starts sentences ("The", "According")."""
+    words = [_POSSESSIVE.sub("", w).strip("'’-") for w in _LATIN_WORD.findall(sentence)]
+    return [w for i, w in enumerate(words) if w[:1].isupper() and w.lower() not in _TITLES
+            and not _ROMAN_NUMERAL.fullmatch(w)
+            and not (i == 0 and (is_stop_word(w) or w.lower() in STOP_WORDS or w.lower() in _STARTERS))]
 
 
-def _keys(text: str) -> set[str]:
-    """Consonant keys of the text's words and of adjacent word pairs (a name in two Arabic words)."""
-    keys = [latin_key(w) for w in _LATIN_WORD.findall(text)]
-    arabic = [arabic_key(w) for w in _ARABIC_WORD.findall(normalize(text))]
-    pairs = [a + b for a, b in zip(arabic, arabic[1:])]
-    return {k for k in keys + arabic + pairs if len(k) >= MIN_KEY_LENGTH}
+def _keys(text: str) -> tuple[set[str], set[str]]:
+    """Consonant keys of the text: of four classes or more from any word or adjacent Arabic word pair (a
+    name in two words), and of three from Arabic words the Arabic–English dictionary does not know
+    (transliterated names: تسلا, أمازون), where a short key cannot be an ordinary word's."""
+    latin = [latin_key(w) for w in _LATIN_WORD.findall(text)]
+    words = _ARABIC_WORD.findall(normalize(text))
+    arabic = [arabic_key(w) for w in words]
+    pairs = [a + b for a, b in zip(arabic, arabic[1:]) if a and b]
+    strong = {k for k in latin + arabic + pairs if len(k) >= NAME_KEY_MIN}
+    foreign = {k for w, k in zip(words, arabic) if len(k) == NAME_KEY_MIN - 1 and _unknown(w)}
+    return strong, foreign
 
 
-def _found(name: str, vocabulary: set[str], stems: set[str], keys: set[str], asked: set[str]) -> bool:
+@lru_cache(maxsize=65536)
+def _unknown(word: str) -> bool:
+    book = glossary()
+    return book is not None and not book.gloss(word)
+
+
+def _found(name: str, vocabulary: set[str], stems: set[str], strong: set[str], foreign: set[str]) -> bool:
     word = normalize(name)
-    if word in vocabulary or word in asked or any(part in vocabulary for part in word.split("-") if len(part) > 2):
+    if "-" in word:  # "South-East", "Six-time": each part on its own, common words among them
+        parts = [p for p in word.split("-") if len(p) > 2 and p not in STOP_WORDS and not is_stop_word(p)]
+        return all(_found(p, vocabulary, stems, strong, foreign) for p in parts)
+    if word in vocabulary:
+        return True
+    book = dictionary()
+    if book is not None and any(_same_stem(t, s) for t in book.translate(word) for s in stems):
         return True
     key = latin_key(name)
-    if len(key) < MIN_KEY_LENGTH or key in keys:
-        return True  # too short to tell apart ("Rus"), or the same consonants in the cited text
-    book = dictionary()
-    return book is not None and bool(book.translate(word) & stems)
+    return key in strong if len(key) >= NAME_KEY_MIN else len(key) == NAME_KEY_MIN - 1 and key in foreign
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Equal, or one a prefix of the other by at most two letters: تركيا (Turkey) and ترك (of التركي)."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2
 
 
 def _language_problem(text: str, language: str) -> str:

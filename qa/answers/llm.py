@@ -48,8 +48,8 @@ class ChatModel:
 
     @property
     def name(self) -> str:
-        """The model as people know it: llama.cpp lists a file path, shown by its file name."""
-        return PurePosixPath(self._model).name if self._model else "the language model"
+        """The model as people know it (llama.cpp lists a file path: its file name); "" before it is known."""
+        return PurePosixPath(self._model).name if self._model else ""
 
     def model_id(self, deadline: float) -> str:
         """QA_LLM_MODEL, or the first model the server lists (asked once)."""
@@ -57,32 +57,42 @@ class ChatModel:
             if not self._model:
                 try:
                     listed = self._client.models.list(timeout=max(0.1, deadline - time.monotonic()))
-                    ids = [m.id for m in listed.data]
-                except self._openai.OpenAIError as exc:
-                    raise LLMUnavailable(f"{_why(exc)} at {self.settings.url}") from None
+                    ids = [str(m.id) for m in listed.data]
+                except Exception as exc:  # noqa: BLE001 - a refused connection or an odd reply: one line either way
+                    raise LLMUnavailable(f"no model list from the server ({_why(exc)})") from None
                 if not ids:
-                    raise LLMUnavailable(f"the server at {self.settings.url} lists no model: set QA_LLM_MODEL")
+                    raise LLMUnavailable("the server lists no model: set QA_LLM_MODEL")
                 self._model = ids[0]
             return self._model
 
-    def stream(self, messages: Sequence[dict], max_tokens: int = MAX_TOKENS) -> Iterator[str]:
-        """The reply's text pieces as they arrive; LLMUnavailable once the deadline passes or the server fails."""
-        deadline = time.monotonic() + self.settings.timeout
-        if not self._slots.acquire(timeout=self.settings.timeout):
+    def stream(self, messages: Sequence[dict], max_tokens: int = MAX_TOKENS,
+               deadline: float | None = None) -> Iterator[str]:
+        """The reply's text pieces as they arrive; LLMUnavailable once the deadline passes or the server fails.
+
+        `deadline` (time.monotonic()) defaults to QA_LLM_TIMEOUT from now. A request holds its slot
+        until the server's reply is over or abandoned, so at most QA_LLM_CONCURRENCY are in flight.
+        """
+        deadline = time.monotonic() + self.settings.timeout if deadline is None else deadline
+        if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise LLMUnavailable(f"busy with other questions for {self.settings.timeout:g} s")
         try:
             model = self.model_id(deadline)
-            pieces: queue.Queue = queue.Queue()
-            holder: dict = {}
-            reader = threading.Thread(target=self._read, args=(model, list(messages), max_tokens, pieces, holder),
-                                      name="qa-llm-stream", daemon=True)
-            reader.start()
+        except BaseException:
+            self._slots.release()
+            raise
+        pieces: queue.Queue = queue.Queue()
+        holder: dict = {}
+        cancel = threading.Event()
+        threading.Thread(target=self._read, args=(model, list(messages), max_tokens, pieces, holder, cancel),
+                         name="qa-llm-stream", daemon=True).start()  # it releases the slot when done
+        try:
             while True:
                 left = deadline - time.monotonic()
+                if left <= 0:
+                    raise LLMUnavailable(f"no complete reply within {self.settings.timeout:g} s")
                 try:
-                    kind, value = pieces.get(timeout=max(0.0, left))
+                    kind, value = pieces.get(timeout=left)
                 except queue.Empty:
-                    _close(holder)
                     raise LLMUnavailable(f"no complete reply within {self.settings.timeout:g} s") from None
                 if kind == "piece":
                     yield value
@@ -91,17 +101,23 @@ class ChatModel:
                 else:
                     return
         finally:
-            self._slots.release()
+            cancel.set()  # finished, failed, timed out or abandoned: the reader stops reading
+            _close(holder)
 
-    def complete(self, messages: Sequence[dict], max_tokens: int = MAX_TOKENS) -> str:
-        return "".join(self.stream(messages, max_tokens))
+    def complete(self, messages: Sequence[dict], max_tokens: int = MAX_TOKENS, deadline: float | None = None) -> str:
+        return "".join(self.stream(messages, max_tokens, deadline))
 
-    def _read(self, model: str, messages: list[dict], max_tokens: int, pieces: queue.Queue, holder: dict) -> None:
+    def _read(self, model: str, messages: list[dict], max_tokens: int, pieces: queue.Queue, holder: dict,
+              cancel: threading.Event) -> None:
         try:
             response = self._client.chat.completions.create(model=model, messages=messages, stream=True,
                                                             max_tokens=max_tokens, temperature=0)
             holder["response"] = response
+            if cancel.is_set():
+                return  # abandoned while the server was reading the prompt
             for chunk in response:
+                if cancel.is_set():
+                    break
                 for choice in chunk.choices:
                     if choice.delta is not None and choice.delta.content:
                         pieces.put(("piece", choice.delta.content))
@@ -110,6 +126,7 @@ class ChatModel:
             pieces.put(("error", _why(exc)))
         finally:
             _close(holder)
+            self._slots.release()
 
 
 def _close(holder: dict) -> None:

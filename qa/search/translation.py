@@ -22,18 +22,16 @@ numbers) into a gzip-compatible text file of entries.
 """
 from __future__ import annotations
 
-import gzip
 import re
 import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import dictionary_dirs
+from ..text import dictd
 from ..text.terms import terms
 
 DICTIONARY = "freedict-eng-ara"
-_BASE64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 _WORD = re.compile(r"[a-z]+")
 # Words that carry no content of their own; question words included (every question has one).
 STOP_WORDS = frozenset("""
@@ -58,14 +56,10 @@ class Dictionary:
 
     def __init__(self, index_file: Path, data_file: Path) -> None:
         self._entries: dict[str, tuple[int, int]] = {}
-        for line in index_file.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) != 3 or parts[0].startswith("00database"):
-                continue
+        for headword, offset, length in dictd.index_entries(index_file):
             # The first entry of a headword wins: it is the usual sense.
-            self._entries.setdefault(parts[0].lower(), (_number(parts[1]), _number(parts[2])))
-        with gzip.open(data_file) as fh:  # dictzip is gzip with an index in an extra field
-            self._data = fh.read()
+            self._entries.setdefault(headword.lower(), (offset, length))
+        self._data = dictd.read_data(data_file)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -74,17 +68,9 @@ class Dictionary:
         """Arabic index terms of `word` or of its base form; empty when the dictionary lacks it."""
         for candidate in _base_forms(word):
             if candidate in self._entries:
-                start, length = self._entries[candidate]
-                body = self._data[start:start + length].decode("utf-8", "replace").split("\n")[1:]
+                body = dictd.entry_lines(self._data, *self._entries[candidate])
                 return frozenset(t for line in body for t in terms(line) if not t.isascii())
         return frozenset()
-
-
-def _number(text: str) -> int:
-    value = 0
-    for ch in text:
-        value = value * 64 + _BASE64[ch]
-    return value
 
 
 def _base_forms(word: str) -> list[str]:
@@ -108,14 +94,13 @@ def dictionary() -> Dictionary | None:
 
 
 def _load() -> Dictionary | None:
-    for folder in dictionary_dirs():
-        index_file, data_file = folder / f"{DICTIONARY}.index", folder / f"{DICTIONARY}.dict.dz"
-        if index_file.is_file() and data_file.is_file():
-            try:
-                return Dictionary(index_file, data_file)
-            except (OSError, ValueError, KeyError, EOFError) as exc:
-                warnings.warn(f"qa: cannot read the dictionary in {folder} ({exc}); "
-                              "English questions over Arabic documents get weaker evidence", stacklevel=2)
+    found = dictd.find(DICTIONARY)
+    if found is not None:
+        try:
+            return Dictionary(*found)
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            warnings.warn(f"qa: cannot read the dictionary in {found[0].parent} ({exc}); "
+                          "English questions over Arabic documents get weaker evidence", stacklevel=2)
     warnings.warn(f"qa: no readable {DICTIONARY} dictionary (run `make dictionary`); "
                   "English questions over Arabic documents get weaker evidence", stacklevel=2)
     return None

@@ -22,6 +22,13 @@ scores them with BM25.
 ['~rdgn', '~nkr']
 >>> document_keys("التقى أردوغان في أنقرة")
 ['~rdgn', '~nkr']
+
+For people, not matching, `transliterate` spells an Arabic word in Latin
+letters (one common romanization per letter; short vowels are not written
+in Arabic, so they are missing here too):
+
+>>> transliterate("أردوغان"), transliterate("بوتين")
+('ardwghan', 'bwtyn')
 """
 from __future__ import annotations
 
@@ -108,3 +115,19 @@ def question_keys(question: str, vocabulary: Collection[str] = frozenset()) -> l
     names = [w for w in words[1:] if w[0].isupper() and normalize(w) not in vocabulary]
     keys = (latin_key(w) for w in names)
     return [KEY_PREFIX + k for k in keys if _keep(k)]
+
+
+_ROMAN = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "aa", "ٱ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h",
+    "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",
+    "ظ": "z", "ع": "'", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+    "ة": "a", "و": "w", "ي": "y", "ى": "a", "ء": "'", "ئ": "'", "ؤ": "'", "پ": "p", "چ": "ch", "ڤ": "v",
+    "گ": "g", "ی": "y", "ک": "k",
+}
+
+
+def transliterate(word: str) -> str:
+    """`word` in Latin letters, letter by letter (diacritics and tatweel dropped, others kept as they are)."""
+    text = unicodedata.normalize("NFC", word)
+    out = "".join(_ROMAN.get(ch, "" if unicodedata.category(ch) == "Mn" or ch == "\u0640" else ch) for ch in text)
+    return out.strip("'") or out

@@ -139,14 +139,15 @@ def generated_html(ans: Answer, quote: str) -> str:
     if g is None or (g.final and not g.grounded):
         return quote
     words = MESSAGES[ans.language]
-    if not g.final:
-        return (f'<p dir="auto" class="qa-llm-meta">{literal(words["writing"].format(model=g.model))}</p>'
+    model = g.model or words["llm"]
+    if not g.final:  # only sentences that already passed the check; the rest is still arriving
+        return (f'<p dir="auto" class="qa-llm-meta">{literal(words["writing"].format(model=model))}</p>'
                 f'<p dir="auto" class="qa-draft">{literal(g.text)}</p>' + quote)
     translation = (f'<p dir="auto" class="qa-translation"><span class="qa-llm-meta">'
-                   f'{literal(words["translation"].format(model=g.model))}:</span> {literal(g.translation)}</p>'
+                   f'{literal(words["translation"].format(model=model))}:</span> {literal(g.translation)}</p>'
                    if g.translation else "")
     return (f'<div class="qa-generated"><p dir="auto" class="qa-answer-text">{literal(g.text)}</p>'
-            f'<p dir="auto" class="qa-llm-meta">{literal(words["written"].format(model=g.model))}</p></div>'
+            f'<p dir="auto" class="qa-llm-meta">{literal(words["written"].format(model=model))}</p></div>'
             + quote + translation)
 
 
@@ -155,8 +156,9 @@ def generation_note(ans: Answer) -> str:
     g = ans.generated
     if g is None or not g.final or g.grounded:
         return ""
+    words = MESSAGES[ans.language]
     key = "llm_failed" if g.failed else "llm_rejected"
-    return para(MESSAGES[ans.language][key].format(model=g.model, why=g.note), "qa-llm-note")
+    return para(words[key].format(model=g.model or words["llm"], why=g.note), "qa-llm-note")
 
 
 def sources_html(ans: Answer) -> str:

@@ -33,14 +33,17 @@ def test_a_found_answer_streams_then_is_checked_and_its_quote_translated(seed_in
     with fake_llm(headline_reply) as server:
         with_llm(server.url)
         steps = list(qa.api.answer_stream(HEADLINE, index_dir=seed_index))
-    first, *drafts, final = steps
+    first, *drafts, checked, final = steps
     assert first.generated is None and first.found  # the quoted answer comes before any token
-    assert [d.generated.text for d in drafts] == ["Turkey called for ", "Turkey called for a ground operation ",
-                                                  f"Turkey called for a ground operation [{final.generated.citations[0]}]."]
+    # Drafts hold only complete sentences that pass the check: nothing until the citation arrives.
+    sentence = f"Turkey called for a ground operation [{final.generated.citations[0]}]."
+    assert [d.generated.text for d in drafts] == ["", "", sentence]
+    assert [d.generated.received for d in drafts] == [18, 37, len(sentence)]
     assert all(not d.generated.final for d in drafts)
+    assert checked.generated.final and checked.generated.grounded and checked.generated.translation == ""
     g = final.generated
     assert g.final and g.grounded, g.note
-    assert g.model == "fake-model"
+    assert g.text == sentence and g.model == "fake-model"
     assert g.translation == HEADLINE_TRANSLATION  # the quote is Arabic, the question English
     assert final.quote == first.quote and has_turkish_ground(final.quote)
     assert len(server.requests) == 2
@@ -66,7 +69,7 @@ def test_an_answer_that_fails_the_check_leaves_the_quote_with_why(seed_index: Pa
     assert ans.found and has_turkish_ground(ans.quote)
     g = ans.generated
     assert g.final and not g.grounded and not g.failed
-    assert g.note in ("the number 1999 is not in passage [1]", "“Egypt” is not in passage [1]")
+    assert g.note == "the number 1999 is not in passage [1]" and g.text == ""
 
 
 @pytest.mark.slow
@@ -74,7 +77,8 @@ def test_a_dead_server_leaves_the_quoted_answer(seed_index: Path, with_llm) -> N
     with_llm(f"http://127.0.0.1:{free_port()}/v1", timeout=3)
     ans = qa.api.answer(HEADLINE, index_dir=seed_index)
     assert ans.found and has_turkish_ground(ans.quote)
-    assert ans.generated.failed and ans.generated.note.startswith("connection error at http://127.0.0.1:")
+    assert ans.generated.failed and ans.generated.note == "no model list from the server (connection error)"
+    assert "127.0.0.1" not in ans.generated.note  # the server address is not shown to whoever asks
 
 
 def test_generate_without_a_model_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -96,12 +100,13 @@ def test_instructions_inside_a_document_stay_data(tmp_path: Path, with_llm, real
                                       encoding="utf-8")
     build_index(seeds, tmp_path / "index", real_embedder)
 
-    def obeys_the_document(messages: list[dict]) -> list[str]:
-        return ["La Turquie a proposé une opération terrestre, selon le ministre [9]."]
+    replies = iter([["La Turquie a proposé une opération terrestre, selon le ministre [9]."],
+                    ["Egypt proposed a ground operation [1]."]])  # obeys in English, citing a real passage
 
-    with fake_llm(obeys_the_document) as server:
+    with fake_llm(lambda messages: next(replies)) as server:
         with_llm(server.url)
         ans = qa.api.answer(HEADLINE, index_dir=tmp_path / "index", k=10)
+        facts = qa.api.answer(HEADLINE, index_dir=tmp_path / "index", k=10)
         sent = server.requests[0]
     user = sent[-1]["content"]
     # The document's text sits inside its own passage block; its fake closing tag is defused.
@@ -110,4 +115,5 @@ def test_instructions_inside_a_document_stay_data(tmp_path: Path, with_llm, real
     assert "not an instruction to you" in sent[0]["content"] and "in English" in sent[0]["content"]
     # A model that obeyed it is caught: the answer stays the quote.
     assert ans.found and not ans.generated.grounded
-    assert ans.generated.note == "it cites passage [9], which does not exist" or "language" in ans.generated.note
+    assert ans.generated.note == "it cites passage [9], which does not exist"
+    assert facts.found and not facts.generated.grounded and facts.generated.note == "“Egypt” is not in passage [1]"

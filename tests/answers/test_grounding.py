@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answers.grounding import check, citations, numbers
+from qa.answers.grounding import check, citations, complete_sentences, numbers
 
 ARABIC = "اقترح وزير الخارجية التركي أحمد داود أوغلو عملية برية في سوريا يوم ١٢ فبراير ٢٠١٦."
 ENGLISH = "The union wants a 22 percent rise. She offered a 9 percent rise, which the union rejected."
@@ -14,8 +14,7 @@ def test_citations_in_order_each_once() -> None:
 
 
 def test_a_grounded_english_answer_over_an_arabic_passage() -> None:
-    result = check("Turkey proposed a ground operation in Syria on 12 February 2016 [1].", [ARABIC], "en",
-                   "Who proposed a ground operation?")
+    result = check("Turkey proposed a ground operation in Syria on 12 February 2016 [1].", [ARABIC], "en")
     assert result.ok, result.problem
     assert result.citations == (1,)
 
@@ -27,9 +26,12 @@ def test_a_grounded_english_answer_over_an_arabic_passage() -> None:
     ("", "the model's answer was empty"),
     ("Turkey proposed it in 2015 [1].", "the number 2015 is not in passage [1]"),
     ("It was proposed by Egypt [1].", "“Egypt” is not in passage [1]"),
+    ("Egypt proposed a ground operation [1].", "“Egypt” is not in passage [1]"),  # a sentence's first word too
+    ("It was proposed by Iraq [1].", "“Iraq” is not in passage [1]"),  # "rk": too short a key to match on
+    ("Russia proposed it [1].", "“Russia” is not in passage [1]"),
 ])
 def test_what_fails_the_check(text: str, problem: str) -> None:
-    result = check(text, [ARABIC], "en", "Who proposed a ground operation?")
+    result = check(text, [ARABIC], "en")
     assert not result.ok
     assert result.problem == problem
 
@@ -49,10 +51,12 @@ def test_numbers_are_compared_after_digit_normalization() -> None:
     assert check("١٢ فبراير ٢٠١٦ [1]", ["On 12 February 2016 it began."], "ar").ok
 
 
-def test_a_name_the_question_gave_passes() -> None:
-    # "Davutoglu" has no consonant key in common with "داود أوغلو"; the asker named him.
-    assert check("Then Davutoglu proposed it [1].", [ARABIC], "en", "What did Davutoglu propose?").ok
-    assert not check("Then Davutoglu proposed it [1].", [ARABIC], "en", "Who proposed it?").ok
+def test_names_found_across_scripts_and_common_sentence_starts() -> None:
+    passage = "التقى أردوغان في أنقرة وزير الخارجية الروسي لافروف"
+    assert check("According to the passage, Erdogan met Lavrov in Ankara [1].", [passage], "en").ok
+    assert check("Mr. Erdogan met him in Ankara [1].", [passage], "en").ok  # "Mr." ends no sentence
+    # A name the question gives is checked like any other: a false premise is not confirmed.
+    assert check("It was proposed by Putin [1].", [ARABIC], "en").problem == "“Putin” is not in passage [1]"
 
 
 def test_the_answer_must_be_in_the_questions_language() -> None:
@@ -65,3 +69,12 @@ def test_the_answer_must_be_in_the_questions_language() -> None:
 
 def test_a_citation_alone_after_the_full_stop_belongs_to_its_sentence() -> None:
     assert check("Turkey proposed it. [1]", [ARABIC], "en").ok
+
+
+def test_huge_citation_numbers_are_no_citations() -> None:
+    assert check("Turkey proposed it [" + "1" * 5000 + "].", [ARABIC], "en").problem == "the model's answer cites no passage"
+
+
+def test_complete_sentences_stop_at_the_last_finished_one() -> None:
+    assert complete_sentences("Turkey proposed it [1]. Russia ask") == "Turkey proposed it [1]."
+    assert complete_sentences("Mr. Erdogan met") == "" and complete_sentences("A. [1] B [2].") == "A. [1] B [2]."

@@ -90,6 +90,19 @@ def test_a_busy_model_gives_up_at_the_deadline() -> None:
         first.close()
 
 
+def test_an_abandoned_reply_stops_being_read_and_frees_its_slot() -> None:
+    with fake_llm(lambda messages: ["a"] * 100, delay=0.02) as server:
+        model = ChatModel(LLMSettings(server.url, model="m", timeout=10, concurrency=1))
+        first = model.stream(MESSAGES)
+        next(first)
+        first.close()  # the chat moved on (the user left, the page was closed)
+        assert model.complete(MESSAGES, max_tokens=5) == "a" * 100  # the slot came back
+        deadline = time.monotonic() + 5
+        while len(server.sent) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sorted(server.sent)[0] < 100  # the first reply was dropped, not read to its end
+
+
 def test_a_loopback_server_is_reached_without_the_environments_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     dead_proxy = f"http://127.0.0.1:{free_port()}"
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):

@@ -4,6 +4,7 @@ import gzip
 import pytest
 
 from qa.search import translation
+from qa.text import dictd
 from qa.text.terms import terms
 from qa.search.translation import Dictionary, english_words
 
@@ -56,7 +57,7 @@ def test_a_synthetic_dictionary_translates_base_forms_to_arabic_terms(tmp_path):
 
 
 def test_the_dictionary_is_found_through_the_environment_and_missing_is_not_an_error(tmp_path, monkeypatch, fresh):
-    monkeypatch.setattr(translation, "dictionary_dirs", lambda: [tmp_path / "nowhere"])
+    monkeypatch.setattr(dictd, "dictionary_dirs", lambda: [tmp_path / "nowhere"])
     with pytest.warns(UserWarning, match="make dictionary"):
         assert translation.dictionary() is None
     assert translation.translations("When was the tower built?") == ()
@@ -65,14 +66,14 @@ def test_the_dictionary_is_found_through_the_environment_and_missing_is_not_an_e
     monkeypatch.setattr(translation, "_loaded", {})
     translation.translations.cache_clear()
     monkeypatch.setenv("QA_DICTIONARY_DIR", str(tmp_path / "dict"))
-    assert translation.dictionary_dirs()[0] == tmp_path / "dict"
+    assert dictd.dictionary_dirs()[0] == tmp_path / "dict"
     assert translation.translations("When was the tower built?") == (frozenset(terms("البرج")), frozenset())
 
 
 def test_a_broken_dictionary_is_skipped_with_a_warning(tmp_path, monkeypatch, fresh):
     (tmp_path / "freedict-eng-ara.index").write_text("tower\t!!\tB\n", encoding="utf-8")
     (tmp_path / "freedict-eng-ara.dict.dz").write_bytes(b"not gzip")
-    monkeypatch.setattr(translation, "dictionary_dirs", lambda: [tmp_path])
+    monkeypatch.setattr(dictd, "dictionary_dirs", lambda: [tmp_path])
     with pytest.warns(UserWarning) as caught:
         assert translation.dictionary() is None
     messages = [str(w.message) for w in caught]

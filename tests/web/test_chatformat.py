@@ -124,7 +124,7 @@ def _generated(**fields) -> Answer:
 
 
 def test_a_draft_is_marked_as_being_written_above_the_quote():
-    shown = answer_html(_generated(text="Turkey <b>called"))
+    shown = answer_html(_generated(text="Turkey <b>called [1]."))
     assert "gemma&lt;1&gt; is writing an answer" in shown and 'class="qa-draft">Turkey &lt;b&gt;called' in shown
     assert shown.index("qa-draft") < shown.index("qa-quote") and "qa-generated" not in shown
 
@@ -151,3 +151,5 @@ def test_the_note_is_in_the_questions_language():
 
     ans = dataclasses.replace(found("ar"), generated=Generated("x", "m", final=True, failed=True, note="HTTP 500"))
     assert "لم يُجب m (HTTP 500)" in html.unescape(answer_html(ans))
+    unknown = dataclasses.replace(ans, generated=Generated("", "", final=True, failed=True, note="connection error"))
+    assert "لم يُجب النموذج اللغوي (connection error)" in html.unescape(answer_html(unknown))

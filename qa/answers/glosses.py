@@ -1,0 +1,129 @@
+"""English word glosses under an Arabic quote, for a reader who asked in another language.
+
+Each content word of the quote is looked up in Debian's FreeDict
+Arabic–English dictionary (`dict-freedict-ara-eng`, GPL-2+, read at run time;
+`make dictionary` unpacks it into the venv): as written, then without the
+conjunction and article prefixes, then without one common suffix, always as
+a whole headword (matching light stems instead glossed قال as "Frier").
+FreeDict lists senses alphabetically, not by use, so senses that the
+English–Arabic dictionary translates back into the word come first
+("Forces" before "Troop" for قوات). A word the
+dictionary lacks, often a name, is transliterated letter by letter
+(`text.names.transliterate`), marked as such. These are word glosses, not a
+translation: the chat says so. Without the dictionary there are none.
+This module looks words up; rendering is the web's.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import warnings
+from dataclasses import dataclass
+
+from ..search.translation import dictionary
+from ..text import dictd
+from ..text.names import transliterate
+from ..text.terms import normalize, terms
+
+DICTIONARY = "freedict-ara-eng"
+SENSES = 2  # the first senses of an entry: the usual ones
+_ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
+_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
+_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "هما", "نا", "ه", "ي")
+_SENSE = re.compile(r"^\s*(?:\d+\.\s*)?(.+?)\s*$")
+# Function words: a gloss of "in" or "that" helps nobody read the sentence.
+STOP_WORDS = frozenset(normalize(w) for w in """
+في من على إلى الى عن أن ان إن لا ما مع هذا هذه ذلك تلك التي الذي الذين كان كانت قد بعد قبل بين حتى أو او ثم
+كما لم لن عند كل هو هي هم أي اي لقد وقد إنه انه أنه بأن وأن فإن لكن غير منذ خلال حول ضد دون عبر
+""".split())
+
+
+@dataclass(frozen=True)
+class Gloss:
+    word: str  # as the quote writes it
+    gloss: str  # the English senses, or the transliteration
+    transliterated: bool = False  # not in the dictionary: letters, not meaning
+
+
+class Glossary:
+    """Normalized Arabic headword → its English senses, every entry of the headword together."""
+
+    def __init__(self, index_file, data_file) -> None:
+        self._data = dictd.read_data(data_file)
+        self._entries: dict[str, list[tuple[int, int]]] = {}
+        for headword, offset, length in dictd.index_entries(index_file):
+            key = normalize(headword)
+            if _ARABIC_WORD.fullmatch(key):
+                self._entries.setdefault(key, []).append((offset, length))
+
+    def gloss(self, word: str) -> str:
+        """The word's likeliest senses, "" when no form of it is a headword."""
+        for form in forms(normalize(word)):
+            if form in self._entries:
+                return ", ".join(self._ranked(form)[:SENSES])
+        return ""
+
+    def _ranked(self, key: str) -> list[str]:
+        senses: list[str] = []
+        for where in self._entries[key]:
+            for line in dictd.entry_lines(self._data, *where):
+                match = _SENSE.match(line)
+                if match and not line.lstrip().startswith("/") and match.group(1) not in senses:
+                    senses.append(match.group(1))
+        back = dictionary()
+        if back is None:
+            return senses
+        own = set(terms(key))
+        return sorted(senses, key=lambda sense: not (back.translate(sense.lower()) & own))  # stable: else as listed
+
+
+def forms(key: str) -> list[str]:
+    """A normalized word, then without a prefix, then each of those without one suffix (three letters
+    kept); each also with the article, which many headwords carry (القوات)."""
+    bare = [key] + [key[len(p):] for p in _PREFIXES if key.startswith(p) and len(key) - len(p) >= 3]
+    cut = [f[:-len(s)] for f in bare for s in _SUFFIXES if f.endswith(s) and len(f) - len(s) >= 3]
+    plain = list(dict.fromkeys(bare + cut))
+    return plain + [f"ال{f}" for f in plain if not f.startswith("ال")]
+
+
+_lock = threading.Lock()
+_loaded: dict[str, Glossary | None] = {}
+
+
+def glossary() -> Glossary | None:
+    """The Arabic–English dictionary, loaded once; None (one warning) when it is not installed."""
+    with _lock:
+        if DICTIONARY not in _loaded:
+            _loaded[DICTIONARY] = _load()
+        return _loaded[DICTIONARY]
+
+
+def _load() -> Glossary | None:
+    found = dictd.find(DICTIONARY)
+    try:
+        if found is not None:
+            return Glossary(*found)
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        warnings.warn(f"qa: cannot read {found[0]} ({exc}); Arabic quotes get no English glosses", stacklevel=2)
+        return None
+    warnings.warn(f"qa: no {DICTIONARY} dictionary (run `make dictionary`); Arabic quotes get no English glosses",
+                  stacklevel=2)
+    return None
+
+
+def glosses(quote: str, language: str) -> tuple[Gloss, ...]:
+    """Glosses of the quote's content words, once each, for a question not in Arabic; () otherwise."""
+    if language == "ar" or not quote:
+        return ()
+    book = glossary()
+    if book is None:
+        return ()
+    seen, out = set(), []
+    for word in _ARABIC_WORD.findall(quote):
+        key = normalize(word)
+        if len(key) < 3 or key in seen or any(form in STOP_WORDS for form in forms(key)):
+            continue
+        seen.add(key)
+        meaning = book.gloss(word)
+        out.append(Gloss(word, meaning) if meaning else Gloss(word, transliterate(word), transliterated=True))
+    return tuple(out)
