@@ -67,6 +67,9 @@ CSS = """
 #qa-chat .qa-draft { opacity: .6; font-style: italic; }
 #qa-chat .qa-translation { margin: 0 0 .4em 0; }
 #qa-chat .qa-llm-note { font-size: .85em; color: #b54708; }
+#qa-chat .qa-glosses { font-size: .85em; line-height: 1.8; margin: 0 0 .4em 0; opacity: .9; }
+#qa-chat .qa-gloss { white-space: nowrap; }
+#qa-chat .qa-spelled i { opacity: .7; }
 """
 # Gradio's textbox has no dir attribute; "auto" lets the browser pick per typed text.
 JS = """() => { document.querySelectorAll('#qa-input textarea').forEach(t => t.setAttribute('dir', 'auto')); }"""

@@ -25,19 +25,33 @@ from ..search.results import Passage
 
 LABELS = {
     "en": {"searching": "searching…", "source": "Source", "sources": "Sources", "chars": "chars",
-           "score": "score", "comma": ",", "page": "p."},
+           "score": "score", "comma": ",", "page": "p.",
+           "glosses": "Word glosses from a dictionary, not a translation",
+           "spelled": "not in the dictionary: spelled in Latin letters"},
     "ar": {"searching": "جارٍ البحث…", "source": "المصدر", "sources": "المصادر", "chars": "الأحرف",
-           "score": "الدرجة", "comma": "،", "page": "ص"},
+           "score": "الدرجة", "comma": "،", "page": "ص",
+           "glosses": "معاني الكلمات من قاموس، وليست ترجمة",
+           "spelled": "ليست في القاموس: مكتوبة بحروف لاتينية"},
     "fr": {"searching": "recherche…", "source": "Source", "sources": "Sources", "chars": "caractères",
-           "score": "score", "comma": ",", "page": "p."},
+           "score": "score", "comma": ",", "page": "p.",
+           "glosses": "Sens des mots d'après un dictionnaire, pas une traduction",
+           "spelled": "absent du dictionnaire : transcrit en lettres latines"},
     "es": {"searching": "buscando…", "source": "Fuente", "sources": "Fuentes", "chars": "caracteres",
-           "score": "puntuación", "comma": ",", "page": "p."},
+           "score": "puntuación", "comma": ",", "page": "p.",
+           "glosses": "Significado de las palabras según un diccionario, no una traducción",
+           "spelled": "no está en el diccionario: transcrito en letras latinas"},
     "de": {"searching": "suche…", "source": "Quelle", "sources": "Quellen", "chars": "Zeichen",
-           "score": "Wert", "comma": ",", "page": "S."},
+           "score": "Wert", "comma": ",", "page": "S.",
+           "glosses": "Wortbedeutungen aus einem Wörterbuch, keine Übersetzung",
+           "spelled": "nicht im Wörterbuch: in lateinischen Buchstaben"},
     "ru": {"searching": "поиск…", "source": "Источник", "sources": "Источники", "chars": "символы",
-           "score": "оценка", "comma": ",", "page": "с."},
+           "score": "оценка", "comma": ",", "page": "с.",
+           "glosses": "Значения слов по словарю, не перевод",
+           "spelled": "нет в словаре: латиницей"},
     "tr": {"searching": "aranıyor…", "source": "Kaynak", "sources": "Kaynaklar", "chars": "karakterler",
-           "score": "puan", "comma": ",", "page": "s."},
+           "score": "puan", "comma": ",", "page": "s.",
+           "glosses": "Sözlükten kelime anlamları, çeviri değildir",
+           "spelled": "sözlükte yok: Latin harfleriyle"},
 }
 SEARCHING = LABELS["en"]["searching"]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -130,7 +144,7 @@ def answer_html(ans: Answer) -> str:
              f'<span class="qa-cite">[{ans.citation}]</span></blockquote>')
     source = (f'<p dir="auto" class="qa-source">{labels["source"]}: {about + labels["comma"] + " " if about else ""}'
               f'<code>{bdi(name)}</code>{labels["comma"]} {span(ans.quote_start, ans.quote_end, ans.language)}</p>')
-    return certainty_label(ans) + generated_html(ans, quote) + source + generation_note(ans)
+    return certainty_label(ans) + generated_html(ans, quote) + glosses_html(ans) + source + generation_note(ans)
 
 
 def generated_html(ans: Answer, quote: str) -> str:
@@ -149,6 +163,19 @@ def generated_html(ans: Answer, quote: str) -> str:
     return (f'<div class="qa-generated"><p dir="auto" class="qa-answer-text">{literal(g.text)}</p>'
             f'<p dir="auto" class="qa-llm-meta">{literal(words["written"].format(model=model))}</p></div>'
             + quote + translation)
+
+
+def glosses_html(ans: Answer) -> str:
+    """The quote's words glossed in English, each beside its Arabic word; none when the model translated it."""
+    if not ans.glosses or (ans.generated is not None and ans.generated.translation):
+        return ""
+    labels = LABELS[ans.language]
+    words = " · ".join(
+        f'<span class="qa-gloss qa-spelled" title="{html.escape(labels["spelled"])}">{bdi(g.word, "rtl")} '
+        f'<i>{literal(g.gloss)}</i></span>' if g.transliterated else
+        f'<span class="qa-gloss">{bdi(g.word, "rtl")} {literal(g.gloss)}</span>' for g in ans.glosses)
+    return (f'<p dir="ltr" class="qa-glosses"><span class="qa-llm-meta">{literal(labels["glosses"])}:</span> '
+            f'{words}</p>')
 
 
 def generation_note(ans: Answer) -> str:

@@ -130,6 +130,20 @@ def test_english_headline_question_shows_quote_and_sources(session):
     page.screenshot(path=str(ARTIFACTS / "english-answer.png"))
 
 
+def test_an_english_question_over_arabic_shows_word_glosses_under_the_quote(session):
+    page, _, _ = session
+    ask(page, "Who proposed a ground operation?")
+    glosses = page.locator("#qa-chat .qa-glosses").last
+    assert glosses.is_visible()
+    text = glosses.inner_text()
+    assert text.startswith("Word glosses from a dictionary, not a translation:")
+    assert "تركيا Turkey" in text  # each Arabic word beside its English sense
+    quote = page.locator("#qa-chat .qa-quote").last.bounding_box()
+    assert glosses.bounding_box()["y"] > quote["y"]  # under the quote
+    glosses.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "english-answer-glosses.png"))
+
+
 def test_arabic_question_renders_right_to_left_in_an_arabic_font(session):
     page, _, _ = session
     answer = ask(page, "من اقترح عملية برية؟", example=True)

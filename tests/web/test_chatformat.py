@@ -153,3 +153,15 @@ def test_the_note_is_in_the_questions_language():
     assert "لم يُجب m (HTTP 500)" in html.unescape(answer_html(ans))
     unknown = dataclasses.replace(ans, generated=Generated("", "", final=True, failed=True, note="connection error"))
     assert "لم يُجب النموذج اللغوي (connection error)" in html.unescape(answer_html(unknown))
+
+
+def test_glosses_sit_under_the_quote_each_beside_its_word_and_spelled_ones_marked():
+    from qa.answers.glosses import Gloss
+
+    ans = dataclasses.replace(found("en"), glosses=(Gloss("تركيا", "Turkey"), Gloss("دعت", "d't", True)))
+    shown = answer_html(ans)
+    assert shown.index("qa-quote") < shown.index("qa-glosses") < shown.index("qa-source")
+    assert '<span class="qa-gloss"><bdi dir="rtl">تركيا</bdi> Turkey</span>' in shown
+    assert 'class="qa-gloss qa-spelled" title="not in the dictionary: spelled in Latin letters"' in shown
+    assert "Word glosses from a dictionary, not a translation" in shown
+    assert "qa-glosses" not in answer_html(found("en"))  # none without glosses

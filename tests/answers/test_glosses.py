@@ -1,0 +1,40 @@
+"""English word glosses of Arabic quotes from Debian's FreeDict Arabic–English (installed by `make dictionary`)."""
+from __future__ import annotations
+
+import pytest
+
+from qa.answers import glosses as module
+from qa.answers.glosses import Gloss, forms, glossary, glosses
+
+QUOTE = "أعلنت وزارة الخارجية الروسية أمس في بيان ان روسيا ستدعو إلي اجتماع لمجلس الأمن"
+
+
+@pytest.fixture(scope="module")
+def book():
+    found = glossary()
+    assert found is not None, "run `make dictionary` (Debian's dict-freedict-ara-eng)"
+    return found
+
+
+def test_content_words_get_their_dictionary_senses(book) -> None:
+    shown = {g.word: g for g in glosses(QUOTE, "en")}
+    assert shown["روسيا"].gloss == "Russia" and shown["وزارة"].gloss == "Ministry"
+    assert shown["أمس"].gloss == "Yesterday" and "Assembly" in shown["لمجلس"].gloss  # the prefix ل- is stripped
+    assert "في" not in shown and "ان" not in shown  # function words are not glossed
+    assert not any(g.transliterated for g in shown.values() if g.word in ("روسيا", "وزارة"))
+
+
+def test_a_word_the_dictionary_lacks_is_spelled_not_guessed(book) -> None:
+    (spelled,) = [g for g in glosses("قال زيلينسكي", "en") if g.word == "زيلينسكي"]
+    assert spelled == Gloss("زيلينسكي", "zylynsky", transliterated=True)
+
+
+def test_no_glosses_for_an_arabic_question_or_without_the_dictionary(book, monkeypatch) -> None:
+    assert glosses(QUOTE, "ar") == ()
+    monkeypatch.setattr(module, "glossary", lambda: None)
+    assert glosses(QUOTE, "en") == ()
+
+
+def test_forms_tried_prefix_suffix_article() -> None:
+    assert forms("لمجلس")[:2] == ["لمجلس", "مجلس"]
+    assert "القوات" in forms("لقوات")
