@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .grounding import check, complete_sentences, numbers, unsupported
+from .grounding import Grounding, check, complete_sentences, numbers, unsupported
 from .llm import ChatModel, LLMUnavailable
 from .messages import language_of
 from .prompts import LANGUAGE_NAMES, answer_messages, translate_messages
@@ -60,14 +60,17 @@ def stream(model: ChatModel, question: str, passages: tuple, quote: str, citatio
         for piece in model.stream(answer_messages(question, shown, language, previous), deadline=deadline):
             reply += piece
             done = complete_sentences(reply)
-            if done != checked and check(done, texts, language).ok:
+            if done != checked and _passes(done, texts, language):
                 checked = done
             yield Generated(checked, model.name, received=len(reply))
     except LLMUnavailable as exc:
         yield Generated("", model.name, final=True, note=str(exc), failed=True, received=len(reply),
                         seconds=time.monotonic() - began)
         return
-    verdict = check(reply, texts, language)
+    try:
+        verdict = check(reply, texts, language)
+    except Exception:  # noqa: BLE001 - a reply the check cannot read is a reply that is not shown
+        verdict = Grounding(False, (), "the model's answer could not be checked")
     if not verdict.ok:
         yield Generated("", model.name, final=True, citations=verdict.citations, note=verdict.problem,
                         received=len(reply), seconds=time.monotonic() - began)
@@ -81,12 +84,21 @@ def stream(model: ChatModel, question: str, passages: tuple, quote: str, citatio
             yield dataclasses.replace(answer, translation=translation, seconds=time.monotonic() - began)
 
 
+def _passes(text: str, texts: list[str], language: str) -> bool:
+    try:
+        return check(text, texts, language).ok
+    except Exception:  # noqa: BLE001 - unreadable so far: shown only if the whole reply passes at the end
+        return False
+
+
 def _translation(model: ChatModel, quote: str, language: str, deadline: float) -> str:
     """The quote in `language`, or "" when the model fails or the translation adds or drops a number or name."""
     try:
         text = model.complete(translate_messages(quote, language), deadline=deadline).strip()
     except LLMUnavailable:
         return ""
-    if not text or numbers(text) != numbers(quote) or unsupported(text, [quote]):
-        return ""
-    return text
+    try:
+        kept = bool(text) and numbers(text) == numbers(quote) and not unsupported(text, [quote])
+    except Exception:  # noqa: BLE001 - a translation the check cannot read is not shown
+        kept = False
+    return text if kept else ""
