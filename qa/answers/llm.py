@@ -35,7 +35,6 @@ class ChatModel:
         import httpx  # imported here: a process without QA_LLM_URL never loads the client
         import openai
         self.settings = settings
-        self._openai = openai
         # A server on this machine is reached directly: a proxy from the environment must not see the passages.
         direct = is_loopback(urlsplit(settings.url).hostname or "")
         self._client = openai.OpenAI(
