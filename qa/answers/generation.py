@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .grounding import Grounding, check, complete_sentences, numbers, unsupported
+from .grounding import Grounding, check, complete_sentences, numbers, sentences, unsupported
 from .llm import ChatModel, LLMUnavailable
 from .messages import language_of
 from .prompts import LANGUAGE_NAMES, answer_messages, translate_messages
@@ -55,13 +55,15 @@ def stream(model: ChatModel, question: str, passages: tuple, quote: str, citatio
     language = language if language in LANGUAGE_NAMES else "en"
     shown = passages_for(passages, citation)
     texts = [p.text for p in shown]
-    reply, checked = "", ""
+    reply, checked, tried = "", "", ""
     try:
         for piece in model.stream(answer_messages(question, shown, language, previous), deadline=deadline):
             reply += piece
             done = complete_sentences(reply)
-            if done != checked and _passes(done, texts, language):
-                checked = done
+            if done != tried:  # checked once per new sentence, not per token
+                tried = done
+                if _passes(done, texts, language):
+                    checked = done
             yield Generated(checked, model.name, received=len(reply))
     except LLMUnavailable as exc:
         yield Generated("", model.name, final=True, note=str(exc), failed=True, received=len(reply),
@@ -98,7 +100,8 @@ def _translation(model: ChatModel, quote: str, language: str, deadline: float) -
     except LLMUnavailable:
         return ""
     try:
-        kept = bool(text) and numbers(text) == numbers(quote) and not unsupported(text, [quote])
+        kept = bool(text) and numbers(text) == numbers(quote) and not any(
+            unsupported(sentence, [quote]) for sentence in sentences(text))
     except Exception:  # noqa: BLE001 - a translation the check cannot read is not shown
         kept = False
     return text if kept else ""

@@ -27,7 +27,8 @@ from ..text.terms import normalize, terms
 
 DICTIONARY = "freedict-ara-eng"
 SENSES = 2  # the first senses of an entry: the usual ones
-_ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
+# Arabic letters and their marks; not the Arabic comma, question mark or digits.
+_ARABIC_WORD = re.compile("[\u0621-\u063a\u0640-\u065f\u0670-\u06d3\u06fa-\u06ff]+")
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 _SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "هما", "نا", "ه", "ي")
 _SENSE = re.compile(r"^\s*(?:\d+\.\s*)?(.+?)\s*$")
@@ -99,13 +100,11 @@ def glossary() -> Glossary | None:
 
 
 def _load() -> Glossary | None:
-    found = dictd.find(DICTIONARY)
-    try:
-        if found is not None:
-            return Glossary(*found)
-    except (OSError, ValueError, KeyError, EOFError) as exc:
-        warnings.warn(f"qa: cannot read {found[0]} ({exc}); Arabic quotes get no English glosses", stacklevel=2)
-        return None
+    for index_file, data_file in dictd.candidates(DICTIONARY):
+        try:
+            return Glossary(index_file, data_file)
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            warnings.warn(f"qa: cannot read {index_file} ({exc}); trying elsewhere", stacklevel=2)
     warnings.warn(f"qa: no {DICTIONARY} dictionary (run `make dictionary`); Arabic quotes get no English glosses",
                   stacklevel=2)
     return None

@@ -13,7 +13,8 @@ classes or more, the same consonant key (`text.names`: "Erdogan" meets
 the question gives must be in the cited text like any other: a question's
 false premise is not confirmed. The answer must also be in the question's
 script, and for longer answers in its language. Cyrillic and Arabic-script
-names are not checked (no case marks them); numbers always are. Words
+names are not checked (no case marks them), nor German ones (every noun is
+capitalized); numbers always are. Words
 written out as numbers ("twenty") are not compared. This module only judges;
 it sends nothing.
 
@@ -25,8 +26,10 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..search.translation import STOP_WORDS, dictionary
@@ -39,16 +42,23 @@ _CITATION = re.compile(r"\[(\d{1,6}(?:\s*[,،;]\s*\d{1,6})*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*")
-_ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
-_SCRIPTS = {"ar": "arabic", "ru": "cyrillic"}  # every other language here writes Latin letters
+# Arabic letters and their marks; not the Arabic comma, question mark or digits (they end a word).
+_ARABIC_WORD = re.compile("[\u0621-\u063a\u0640-\u065f\u0670-\u06d3\u06fa-\u06ff]+")
+_SCRIPTS = {"ar": "arabic", "ru": "cyrillic"}
+_NOUNS_CAPITALIZED = frozenset({"de"})  # every other language here writes Latin letters
 # Shorter answers say too little for the stop-word guess of their language.
 LANGUAGE_CHECK_WORDS = 6
+# How alike two spellings of one name must be (difflib's ratio): Siria/Syria 0.8, Turquia/Turkey 0.62;
+# keys of two classes are shared by many names (Sara/Syria 0.67), so they must be closer.
+COGNATE_RATIO = 0.6
+SHORT_COGNATE_RATIO = 0.7
 # Consonant keys this long tell names apart; shorter ones ("rk": Iraq) match ordinary Arabic words.
 NAME_KEY_MIN = 4
 # Words that start English sentences without being names (besides the stop words).
 _STARTERS = frozenset("according however yes also although though meanwhile therefore thus instead earlier later "
-                      "today yesterday officials despite".split())
-_POSSESSIVE = re.compile(r"['’]s$")  # "Edison's" is Edison
+                      "today yesterday officials despite moreover now sources selon según laut".split())
+# "Edison's" is Edison, Turkish "Suriye'de" (in Syria) is Suriye; "O'Brien" stays whole.
+_POSSESSIVE = re.compile(r"['’][a-zçğıöşü]{1,5}$")
 _ROMAN_NUMERAL = re.compile(r"[IVXLCDM]+|[A-Z]")  # "Super Bowl XLIX", "Formula K": no name to look up
 _TITLES = frozenset("mr mrs ms dr prof sen rep gov gen col lt st jr sr".split())
 # A full stop after these is no sentence end ("Mr. Davutoglu", "U.S. forces").
@@ -86,11 +96,12 @@ def check(text: str, passages: Sequence[str], language: str) -> Grounding:
     problem = _language_problem(_CITATION.sub(" ", text), language)
     if problem:
         return Grounding(False, cited, problem)
-    for sentence in _sentences(text):
+    for sentence in sentences(text):
         own = citations(sentence)
         if not own:
             return Grounding(False, cited, f"a sentence cites no passage: “{_short(sentence)}”")
-        problem = unsupported(_CITATION.sub(" ", sentence), [passages[n - 1] for n in own])
+        problem = unsupported(_CITATION.sub(" ", sentence), [passages[n - 1] for n in own],
+                              names=language not in _NOUNS_CAPITALIZED)
         if problem:
             where = "passage " + ", ".join(f"[{n}]" for n in own)
             return Grounding(False, cited, f"{problem} {where}")
@@ -120,7 +131,7 @@ def numbers(text: str) -> set[str]:
     return out
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
     """Sentences with letters or digits; a citation left alone after a full stop joins the sentence before,
     and so does what follows an abbreviation ("Mr.")."""
     parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p.strip()]
@@ -133,12 +144,16 @@ def _sentences(text: str) -> list[str]:
     return [m for m in merged if re.search(r"\w", _CITATION.sub("", m))]
 
 
-def unsupported(text: str, sources: Sequence[str]) -> str:
-    """What in `text` the `sources` do not hold ("the number 1999 is not in", "“Egypt” is not in"), or ""."""
+def unsupported(text: str, sources: Sequence[str], names: bool = True) -> str:
+    """What in `text` the `sources` do not hold ("the number 1999 is not in", "“Egypt” is not in"), or "".
+
+    `names=False` compares numbers only (German capitalizes every noun: a capital marks no name).
+    """
     have_numbers = set().union(*(numbers(t) for t in sources))
     for number in sorted(numbers(text) - have_numbers):
         return f"the number {number} is not in"
-    vocabulary = {normalize(w) for t in sources for w in re.findall(r"\w+", t)}
+    vocabulary = ({normalize(w) for t in sources for w in re.findall(r"\w+", t)}
+                  | {normalize(w.strip("'’-")) for t in sources for w in _LATIN_WORD.findall(t)})  # O'Brien
     stems = {t for source in sources for t in terms(source)}
     strong: set[str] = set()
     foreign: set[str] = set()
@@ -146,8 +161,10 @@ def unsupported(text: str, sources: Sequence[str]) -> str:
         more_strong, more_foreign = _keys(source)
         strong |= more_strong
         foreign |= more_foreign
-    for name in _names(text):
-        if not _found(name, vocabulary, stems, strong, foreign):
+    found_names = _names(text) if names else []
+    glossed = _glossed(sources) if found_names else frozenset()
+    for name in found_names:
+        if not _found(name, vocabulary, stems, strong, foreign) and not _cognate(name, glossed):
             return f"“{name}” is not in"
     return ""
 
@@ -169,21 +186,27 @@ def _keys(text: str) -> tuple[set[str], set[str]]:
     arabic = [arabic_key(w) for w in words]
     pairs = [a + b for a, b in zip(arabic, arabic[1:]) if a and b]
     strong = {k for k in latin + arabic + pairs if len(k) >= NAME_KEY_MIN}
-    foreign = {k for w, k in zip(words, arabic) if len(k) == NAME_KEY_MIN - 1 and _unknown(w)}
+    foreign = {k for w, k in zip(words, arabic) if len(k) == NAME_KEY_MIN - 1 and _name_like(w, k)}
     return strong, foreign
 
 
 @lru_cache(maxsize=65536)
-def _unknown(word: str) -> bool:
+def _name_like(word: str, key: str) -> bool:
+    """A word the Arabic–English dictionary lacks (a transliterated name: تسلا), or one it glosses with a
+    word of the same consonants (تركيا "Turkey"): a name, not an ordinary word such as بدون ("without")."""
     book = glossary()
-    return book is not None and not book.gloss(word)
+    if book is None:
+        return False
+    senses = book.gloss(word)
+    return not senses or any(latin_key(sense) == key for sense in senses.split(", "))
 
 
 def _found(name: str, vocabulary: set[str], stems: set[str], strong: set[str], foreign: set[str]) -> bool:
     word = normalize(name)
     if "-" in word:  # "South-East", "Six-time": each part on its own, common words among them
         parts = [p for p in word.split("-") if len(p) > 2 and p not in STOP_WORDS and not is_stop_word(p)]
-        return all(_found(p, vocabulary, stems, strong, foreign) for p in parts)
+        if parts:
+            return all(_found(p, vocabulary, stems, strong, foreign) for p in parts)
     if word in vocabulary:
         return True
     book = dictionary()
@@ -193,10 +216,42 @@ def _found(name: str, vocabulary: set[str], stems: set[str], strong: set[str], f
     return key in strong if len(key) >= NAME_KEY_MIN else len(key) == NAME_KEY_MIN - 1 and key in foreign
 
 
+_RELATED_ENDINGS = frozenset(("ي", "يه", "ه", "يا", "ون", "ين", "ان"))
+
+
+def _glossed(sources: Sequence[str]) -> frozenset[str]:
+    """The English senses of the sources' Arabic words (Arabic–English dictionary), in plain letters."""
+    book = glossary()
+    if book is None:
+        return frozenset()
+    words = {w for source in sources for w in _ARABIC_WORD.findall(source)}
+    return frozenset(_plain(sense) for w in words for sense in _senses(w) if sense)
+
+
+@lru_cache(maxsize=65536)
+def _senses(word: str) -> tuple[str, ...]:
+    book = glossary()
+    return tuple(book.gloss(word).split(", ")) if book is not None else ()
+
+
+def _cognate(name: str, glossed: frozenset[str]) -> bool:
+    """The name spelled as another language spells a word the passage glosses: Syrie, Siria, Syrien for
+    سوريا ("Syria"); Türkei, Turquía for تركيا ("Turkey"). Same consonant key and mostly the same letters."""
+    plain = _plain(name)
+    key = latin_key(plain)
+    bar = COGNATE_RATIO if len(key) >= NAME_KEY_MIN - 1 else SHORT_COGNATE_RATIO
+    return any(latin_key(g) == key and SequenceMatcher(None, plain, g).ratio() >= bar for g in glossed)
+
+
+def _plain(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word.casefold()) if "a" <= ch <= "z")
+
+
 def _same_stem(a: str, b: str) -> bool:
-    """Equal, or one a prefix of the other by at most two letters: تركيا (Turkey) and ترك (of التركي)."""
+    """Equal, or one the other plus a nisba, feminine or plural ending: تركيا (Turkey) and ترك (of التركي);
+    not مصر (Egypt) and مصرف (bank)."""
     short, long = sorted((a, b), key=len)
-    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2
+    return a == b or (len(short) >= 3 and long.startswith(short) and long[len(short):] in _RELATED_ENDINGS)
 
 
 def _language_problem(text: str, language: str) -> str:

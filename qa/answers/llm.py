@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from ..config import LLMSettings, is_loopback
+from ..config import LLMSettings, is_private
 from ..errors import QAError
 
 # The reply is an answer of a few sentences; a model that rambles is cut here.
@@ -35,8 +35,9 @@ class ChatModel:
         import httpx  # imported here: a process without QA_LLM_URL never loads the client
         import openai
         self.settings = settings
-        # A server on this machine is reached directly: a proxy from the environment must not see the passages.
-        direct = is_loopback(urlsplit(settings.url).hostname or "")
+        # A server on this machine or its network is reached directly: a proxy from the environment
+        # must not see the passages.
+        direct = is_private(urlsplit(settings.url).hostname or "")
         self._client = openai.OpenAI(
             base_url=settings.url, api_key=settings.api_key or "not-needed", max_retries=0,
             timeout=httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout)),
@@ -72,18 +73,24 @@ class ChatModel:
         until the server's reply is over or abandoned, so at most QA_LLM_CONCURRENCY are in flight.
         """
         deadline = time.monotonic() + self.settings.timeout if deadline is None else deadline
-        if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise LLMUnavailable(f"busy with other questions for {self.settings.timeout:g} s")
-        try:
-            model = self.model_id(deadline)
-        except BaseException:
-            self._slots.release()
-            raise
+        if deadline - time.monotonic() <= 0:
+            raise LLMUnavailable(f"no complete reply within {self.settings.timeout:g} s")
+        if not self._slots.acquire(timeout=deadline - time.monotonic()):
+            raise LLMUnavailable("busy with other questions until the deadline")
         pieces: queue.Queue = queue.Queue()
         holder: dict = {}
         cancel = threading.Event()
-        threading.Thread(target=self._read, args=(model, list(messages), max_tokens, pieces, holder, cancel),
-                         name="qa-llm-stream", daemon=True).start()  # it releases the slot when done
+        try:
+            model = self.model_id(deadline)
+            reader = threading.Thread(target=self._read, name="qa-llm-stream", daemon=True,
+                                      args=(model, list(messages), max_tokens, deadline, pieces, holder, cancel))
+            reader.start()  # from here on the reader releases the slot when its request is over
+        except LLMUnavailable:
+            self._slots.release()
+            raise
+        except Exception as exc:  # noqa: BLE001 - no thread to be had (or odd messages): one line, the slot back
+            self._slots.release()
+            raise LLMUnavailable(f"could not start the request ({_why(exc)})") from None
         try:
             while True:
                 left = deadline - time.monotonic()
@@ -106,11 +113,13 @@ class ChatModel:
     def complete(self, messages: Sequence[dict], max_tokens: int = MAX_TOKENS, deadline: float | None = None) -> str:
         return "".join(self.stream(messages, max_tokens, deadline))
 
-    def _read(self, model: str, messages: list[dict], max_tokens: int, pieces: queue.Queue, holder: dict,
-              cancel: threading.Event) -> None:
+    def _read(self, model: str, messages: list[dict], max_tokens: int, deadline: float, pieces: queue.Queue,
+              holder: dict, cancel: threading.Event) -> None:
         try:
-            response = self._client.chat.completions.create(model=model, messages=messages, stream=True,
-                                                            max_tokens=max_tokens, temperature=0)
+            # Bounded by the time left, so an abandoned request frees its slot by the deadline at the latest.
+            response = self._client.chat.completions.create(
+                model=model, messages=messages, stream=True, max_tokens=max_tokens, temperature=0,
+                timeout=max(0.1, deadline - time.monotonic()))
             holder["response"] = response
             if cancel.is_set():
                 return  # abandoned while the server was reading the prompt

@@ -94,12 +94,11 @@ def dictionary() -> Dictionary | None:
 
 
 def _load() -> Dictionary | None:
-    found = dictd.find(DICTIONARY)
-    if found is not None:
+    for index_file, data_file in dictd.candidates(DICTIONARY):
         try:
-            return Dictionary(*found)
+            return Dictionary(index_file, data_file)
         except (OSError, ValueError, KeyError, EOFError) as exc:
-            warnings.warn(f"qa: cannot read the dictionary in {found[0].parent} ({exc}); "
+            warnings.warn(f"qa: cannot read the dictionary in {index_file.parent} ({exc}); "
                           "English questions over Arabic documents get weaker evidence", stacklevel=2)
     warnings.warn(f"qa: no readable {DICTIONARY} dictionary (run `make dictionary`); "
                   "English questions over Arabic documents get weaker evidence", stacklevel=2)

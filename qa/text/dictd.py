@@ -13,6 +13,7 @@ never copied into this project (GPL-2+).
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,8 +38,12 @@ def index_entries(index_file: Path) -> Iterator[tuple[str, int, int]]:
 
 
 def read_data(data_file: Path) -> bytes:
-    with gzip.open(data_file) as fh:  # dictzip is gzip with an index in an extra field
-        return fh.read()
+    """The whole data file; a corrupt one raises ValueError (zlib's own error is no OSError)."""
+    try:
+        with gzip.open(data_file) as fh:  # dictzip is gzip with an index in an extra field
+            return fh.read()
+    except zlib.error as exc:
+        raise ValueError(f"{data_file}: {exc}") from None
 
 
 def entry_lines(data: bytes, offset: int, length: int) -> list[str]:
@@ -46,10 +51,12 @@ def entry_lines(data: bytes, offset: int, length: int) -> list[str]:
     return data[offset:offset + length].decode("utf-8", "replace").split("\n")[1:]
 
 
-def find(name: str) -> tuple[Path, Path] | None:
-    """The index and data files of dictionary `name` (e.g. "freedict-ara-eng") in the first folder holding both."""
+def candidates(name: str) -> list[tuple[Path, Path]]:
+    """The index and data files of dictionary `name` (e.g. "freedict-ara-eng") in each folder holding both,
+    in the order of `config.dictionary_dirs`: a reader tries the next when one cannot be read."""
+    out = []
     for folder in dictionary_dirs():
         index_file, data_file = folder / f"{name}.index", folder / f"{name}.dict.dz"
         if index_file.is_file() and data_file.is_file():
-            return index_file, data_file
-    return None
+            out.append((index_file, data_file))
+    return out

@@ -38,3 +38,9 @@ def test_no_glosses_for_an_arabic_question_or_without_the_dictionary(book, monke
 def test_forms_tried_prefix_suffix_article() -> None:
     assert forms("لمجلس")[:2] == ["لمجلس", "مجلس"]
     assert "القوات" in forms("لقوات")
+
+
+def test_arabic_punctuation_and_digits_are_not_words(book) -> None:
+    words = [g.word for g in glosses("دعت تركيا، وسوريا؟ في ٢٠١٦", "en")]
+    assert "تركيا" in words and "وسوريا" in words
+    assert not any(ch in "".join(words) for ch in "،؟٢٠١٦")

@@ -77,4 +77,27 @@ def test_huge_citation_numbers_are_no_citations() -> None:
 
 def test_complete_sentences_stop_at_the_last_finished_one() -> None:
     assert complete_sentences("Turkey proposed it [1]. Russia ask") == "Turkey proposed it [1]."
-    assert complete_sentences("Mr. Erdogan met") == "" and complete_sentences("A. [1] B [2].") == "A. [1] B [2]."
+    assert complete_sentences("Mr. Erdogan met") == "" and complete_sentences("A. [1] B") == "A. [1]"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("La Turquie a appelé à une opération terrestre en Syrie [1].", "fr"),
+    ("Turquía pidió una operación terrestre en Siria [1].", "es"),
+    ("Die Türkei forderte eine Bodenoperation in Syrien [1].", "de"),
+    ("Türkiye'nin kara harekâtı istediği bildirildi [1].", "tr"),
+])
+def test_names_in_other_languages_meet_the_arabic_through_their_consonants(text: str, language: str) -> None:
+    passage = "وكانت تركيا دعت الثلاثاء إلى تدخل عسكري بري في سوريا"
+    assert check(text, [passage], language).ok, check(text, [passage], language).problem
+
+
+def test_a_stem_with_another_ending_is_another_word() -> None:
+    bank = "أعلن المصرف المركزي خفض الفائدة"  # المصرف: the bank, not مصر (Egypt)
+    assert check("Egypt cut its rates [1].", [bank], "en").problem == "“Egypt” is not in passage [1]"
+    assert check("Turkey asked for it [1].", ["طالب المسؤول التركي بذلك"], "en").ok  # التركي: Turkish
+
+
+def test_punctuation_does_not_hide_a_name_and_apostrophes_are_part_of_one() -> None:
+    assert check("Erdogan met him [1].", ["التقى أردوغان، ثم غادر"], "en").ok
+    assert check("O'Brien said so [1].", ["O'Brien said so on Monday."], "en").ok
+    assert not check("Xi-Li said so [1].", ["قال المسؤول ذلك"], "en").ok  # no part to check: the whole word is
