@@ -34,15 +34,25 @@ def apply_offline_env() -> None:
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
+    return _number(name, default, low, high, int, "an integer")
+
+
+def _float(name: str, default: float, low: float, high: float) -> float:
+    return _number(name, default, low, high, float, "a number")
+
+
+def _number(name: str, default, low, high, kind: type, what: str):
+    """$name parsed as `kind` within low..high (NaN never is), the default when unset or empty."""
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise InvalidArgument(f"{name}={raw!r} is not an integer") from None
+        raise InvalidArgument(f"{name}={raw!r} is not {what}") from None
     if not low <= value <= high:
-        raise InvalidArgument(f"{name}={value} is outside {low}..{high}")
+        raise InvalidArgument(f"{name}={value:g} is outside {low:g}..{high:g}" if kind is float
+                              else f"{name}={value} is outside {low}..{high}")
     return value
 
 
@@ -130,18 +140,6 @@ def _llm() -> LLMSettings | None:
                        timeout=_float("QA_LLM_TIMEOUT", 30.0, 0.5, 600.0),
                        concurrency=_int("QA_LLM_CONCURRENCY", 2, 1, 64))
 
-
-def _float(name: str, default: float, low: float, high: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InvalidArgument(f"{name}={raw!r} is not a number") from None
-    if not low <= value <= high:
-        raise InvalidArgument(f"{name}={value:g} is outside {low:g}..{high:g}")
-    return value
 
 
 PRECISIONS = ("auto", "fp32", "bf16")

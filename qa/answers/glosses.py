@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import threading
-import warnings
 from dataclasses import dataclass
 
 from ..search.translation import dictionary
@@ -28,7 +27,7 @@ from ..text.terms import normalize, terms
 DICTIONARY = "freedict-ara-eng"
 SENSES = 2  # the first senses of an entry: the usual ones
 # Arabic letters and their marks; not the Arabic comma, question mark or digits.
-_ARABIC_WORD = re.compile("[\u0621-\u063a\u0640-\u065f\u0670-\u06d3\u06fa-\u06ff]+")
+ARABIC_WORD = re.compile("[\u0621-\u063a\u0640-\u065f\u0670-\u06d3\u06fa-\u06ff]+")
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 _SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "هما", "نا", "ه", "ي")
 _SENSE = re.compile(r"^\s*(?:\d+\.\s*)?(.+?)\s*$")
@@ -54,7 +53,7 @@ class Glossary:
         self._entries: dict[str, list[tuple[int, int]]] = {}
         for headword, offset, length in dictd.index_entries(index_file):
             key = normalize(headword)
-            if _ARABIC_WORD.fullmatch(key):
+            if ARABIC_WORD.fullmatch(key):
                 self._entries.setdefault(key, []).append((offset, length))
 
     def gloss(self, word: str) -> str:
@@ -100,14 +99,7 @@ def glossary() -> Glossary | None:
 
 
 def _load() -> Glossary | None:
-    for index_file, data_file in dictd.candidates(DICTIONARY):
-        try:
-            return Glossary(index_file, data_file)
-        except (OSError, ValueError, KeyError, EOFError) as exc:
-            warnings.warn(f"qa: cannot read {index_file} ({exc}); trying elsewhere", stacklevel=2)
-    warnings.warn(f"qa: no {DICTIONARY} dictionary (run `make dictionary`); Arabic quotes get no English glosses",
-                  stacklevel=2)
-    return None
+    return dictd.load(DICTIONARY, Glossary, "Arabic quotes get no English glosses")
 
 
 def glosses(quote: str, language: str) -> tuple[Gloss, ...]:
@@ -118,7 +110,7 @@ def glosses(quote: str, language: str) -> tuple[Gloss, ...]:
     if book is None:
         return ()
     seen, out = set(), []
-    for word in _ARABIC_WORD.findall(quote):
+    for word in ARABIC_WORD.findall(quote):
         key = normalize(word)
         if len(key) < 3 or key in seen or any(form in STOP_WORDS for form in forms(key)):
             continue

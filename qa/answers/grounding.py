@@ -26,24 +26,21 @@ True
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..search.translation import STOP_WORDS, dictionary
-from ..text.names import arabic_key, latin_key
+from ..text.names import arabic_key, latin_key, plain_latin
 from ..text.terms import normalize, terms
-from .glosses import glossary
+from .glosses import ARABIC_WORD, glossary
 from .messages import is_stop_word, language_of
 
 _CITATION = re.compile(r"\[(\d{1,6}(?:\s*[,،;]\s*\d{1,6})*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*")
-# Arabic letters and their marks; not the Arabic comma, question mark or digits (they end a word).
-_ARABIC_WORD = re.compile("[\u0621-\u063a\u0640-\u065f\u0670-\u06d3\u06fa-\u06ff]+")
 _SCRIPTS = {"ar": "arabic", "ru": "cyrillic"}
 _NOUNS_CAPITALIZED = frozenset({"de"})  # every other language here writes Latin letters
 # Shorter answers say too little for the stop-word guess of their language.
@@ -60,9 +57,10 @@ _STARTERS = frozenset("according however yes also although though meanwhile ther
 # "Edison's" is Edison, Turkish "Suriye'de" (in Syria) is Suriye; "O'Brien" stays whole.
 _POSSESSIVE = re.compile(r"['’][a-zçğıöşü]{1,5}$")
 _ROMAN_NUMERAL = re.compile(r"[IVXLCDM]+|[A-Z]")  # "Super Bowl XLIX", "Formula K": no name to look up
-_TITLES = frozenset("mr mrs ms dr prof sen rep gov gen col lt st jr sr".split())
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "St", "Jr", "Sr")
+_TITLE_WORDS = frozenset(t.lower() for t in _TITLES)
 # A full stop after these is no sentence end ("Mr. Davutoglu", "U.S. forces").
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Prof|Sen|Rep|Gov|No|vs))\.$")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:%s|No|vs))\.$" % "|".join(_TITLES))
 
 
 @dataclass(frozen=True)
@@ -172,7 +170,7 @@ def unsupported(text: str, sources: Sequence[str], names: bool = True) -> str:
 def _names(sentence: str) -> list[str]:
     """Capitalized words; the first one too unless it is a common word that starts sentences ("The", "According")."""
     words = [_POSSESSIVE.sub("", w).strip("'’-") for w in _LATIN_WORD.findall(sentence)]
-    return [w for i, w in enumerate(words) if w[:1].isupper() and w.lower() not in _TITLES
+    return [w for i, w in enumerate(words) if w[:1].isupper() and w.lower() not in _TITLE_WORDS
             and not _ROMAN_NUMERAL.fullmatch(w)
             and not (i == 0 and (is_stop_word(w) or w.lower() in STOP_WORDS or w.lower() in _STARTERS))]
 
@@ -182,7 +180,7 @@ def _keys(text: str) -> tuple[set[str], set[str]]:
     name in two words), and of three from Arabic words the Arabic–English dictionary does not know
     (transliterated names: تسلا, أمازون), where a short key cannot be an ordinary word's."""
     latin = [latin_key(w) for w in _LATIN_WORD.findall(text)]
-    words = _ARABIC_WORD.findall(normalize(text))
+    words = ARABIC_WORD.findall(normalize(text))
     arabic = [arabic_key(w) for w in words]
     pairs = [a + b for a, b in zip(arabic, arabic[1:]) if a and b]
     strong = {k for k in latin + arabic + pairs if len(k) >= NAME_KEY_MIN}
@@ -224,8 +222,8 @@ def _glossed(sources: Sequence[str]) -> frozenset[str]:
     book = glossary()
     if book is None:
         return frozenset()
-    words = {w for source in sources for w in _ARABIC_WORD.findall(source)}
-    return frozenset(_plain(sense) for w in words for sense in _senses(w) if sense)
+    words = {w for source in sources for w in ARABIC_WORD.findall(source)}
+    return frozenset(plain_latin(sense) for w in words for sense in _senses(w) if sense)
 
 
 @lru_cache(maxsize=65536)
@@ -237,14 +235,10 @@ def _senses(word: str) -> tuple[str, ...]:
 def _cognate(name: str, glossed: frozenset[str]) -> bool:
     """The name spelled as another language spells a word the passage glosses: Syrie, Siria, Syrien for
     سوريا ("Syria"); Türkei, Turquía for تركيا ("Turkey"). Same consonant key and mostly the same letters."""
-    plain = _plain(name)
+    plain = plain_latin(name)
     key = latin_key(plain)
     bar = COGNATE_RATIO if len(key) >= NAME_KEY_MIN - 1 else SHORT_COGNATE_RATIO
     return any(latin_key(g) == key and SequenceMatcher(None, plain, g).ratio() >= bar for g in glossed)
-
-
-def _plain(word: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word.casefold()) if "a" <= ch <= "z")
 
 
 def _same_stem(a: str, b: str) -> bool:

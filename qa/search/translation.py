@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import threading
-import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,15 +93,7 @@ def dictionary() -> Dictionary | None:
 
 
 def _load() -> Dictionary | None:
-    for index_file, data_file in dictd.candidates(DICTIONARY):
-        try:
-            return Dictionary(index_file, data_file)
-        except (OSError, ValueError, KeyError, EOFError) as exc:
-            warnings.warn(f"qa: cannot read the dictionary in {index_file.parent} ({exc}); "
-                          "English questions over Arabic documents get weaker evidence", stacklevel=2)
-    warnings.warn(f"qa: no readable {DICTIONARY} dictionary (run `make dictionary`); "
-                  "English questions over Arabic documents get weaker evidence", stacklevel=2)
-    return None
+    return dictd.load(DICTIONARY, Dictionary, "English questions over Arabic documents get weaker evidence")
 
 
 @lru_cache(maxsize=4096)

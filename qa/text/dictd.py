@@ -13,12 +13,15 @@ never copied into this project (GPL-2+).
 from __future__ import annotations
 
 import gzip
+import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from ..config import dictionary_dirs
 
+T = TypeVar("T")
 _BASE64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 
 
@@ -60,3 +63,18 @@ def candidates(name: str) -> list[tuple[Path, Path]]:
         if index_file.is_file() and data_file.is_file():
             out.append((index_file, data_file))
     return out
+
+
+def load(name: str, make: Callable[[Path, Path], T], without: str) -> T | None:
+    """`make(index, data)` from the first readable copy of dictionary `name`; None when there is none.
+
+    Each unreadable copy and a missing dictionary are one warning each, ending in `without`: what
+    qa does without it.
+    """
+    for index_file, data_file in candidates(name):
+        try:
+            return make(index_file, data_file)
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            warnings.warn(f"qa: cannot read the dictionary in {index_file.parent} ({exc}); {without}", stacklevel=3)
+    warnings.warn(f"qa: no readable {name} dictionary (run `make dictionary`); {without}", stacklevel=3)
+    return None

@@ -83,11 +83,14 @@ def arabic_key(word: str) -> str:
     return _collapse([c for c in classes if c is not None])
 
 
+def plain_latin(word: str) -> str:
+    """`word` lower-cased in the letters a–z alone: accents dropped, anything else left out (Türkei -> turkei)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word.casefold()) if "a" <= ch <= "z")
+
+
 def latin_key(word: str) -> str:
     """Consonant key of one Latin-script word; accents are dropped first (Gül -> gul)."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    text = "".join(ch for ch in decomposed if "a" <= ch <= "z")
-    text = _SOFT_C.sub("s", text)
+    text = _SOFT_C.sub("s", plain_latin(word))
     for digraph, replacement in _LATIN_DIGRAPHS:
         text = text.replace(digraph, replacement)
     return _collapse([_LATIN_CLASSES.get(ch, "") for ch in text])
