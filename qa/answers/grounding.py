@@ -32,7 +32,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..search.translation import STOP_WORDS, dictionary
-from ..text.names import arabic_key, latin_key, plain_latin
+from ..text.names import MIN_KEY_LENGTH, arabic_key, latin_key, plain_latin
 from ..text.terms import normalize, terms
 from .glosses import ARABIC_WORD, glossary
 from .messages import is_stop_word, language_of
@@ -45,10 +45,8 @@ _SCRIPTS = {"ar": "arabic", "ru": "cyrillic"}
 _NOUNS_CAPITALIZED = frozenset({"de"})  # every other language here writes Latin letters
 # Shorter answers say too little for the stop-word guess of their language.
 LANGUAGE_CHECK_WORDS = 6
-# How alike two spellings of one name must be (difflib's ratio): Siria/Syria 0.8, Turquia/Turkey 0.62;
-# keys of two classes are shared by many names (Sara/Syria 0.67), so they must be closer.
-COGNATE_RATIO = 0.6
-SHORT_COGNATE_RATIO = 0.7
+# Two spellings of one name share at least half their letters in order (difflib's ratio).
+COGNATE_RATIO = 0.5
 # Consonant keys this long tell names apart; shorter ones ("rk": Iraq) match ordinary Arabic words.
 NAME_KEY_MIN = 4
 # Words that start English sentences without being names (besides the stop words).
@@ -233,12 +231,13 @@ def _senses(word: str) -> tuple[str, ...]:
 
 
 def _cognate(name: str, glossed: frozenset[str]) -> bool:
-    """The name spelled as another language spells a word the passage glosses: Syrie, Siria, Syrien for
-    سوريا ("Syria"); Türkei, Turquía for تركيا ("Turkey"). Same consonant key and mostly the same letters."""
+    """The name spelled as another language spells a word the passage glosses: Türkei, Turquía, Türkiye for
+    تركيا ("Turkey"). The same consonant key, of three classes at least as for every match by sound here
+    (Syrie's "sr" is too short), and at least half the letters alike."""
     plain = plain_latin(name)
     key = latin_key(plain)
-    bar = COGNATE_RATIO if len(key) >= NAME_KEY_MIN - 1 else SHORT_COGNATE_RATIO
-    return any(latin_key(g) == key and SequenceMatcher(None, plain, g).ratio() >= bar for g in glossed)
+    return len(key) >= MIN_KEY_LENGTH and any(
+        latin_key(g) == key and SequenceMatcher(None, plain, g).ratio() >= COGNATE_RATIO for g in glossed)
 
 
 def _same_stem(a: str, b: str) -> bool:
