@@ -33,7 +33,8 @@ def _settings(**overrides: object) -> Settings:
 
 
 def embedder_for(settings: Settings) -> Embedder:
-    return get_embedder(settings.model, settings.cache_dir, settings.precision, settings.isa_cap, settings.device)
+    return get_embedder(settings.model, settings.cache_dir, settings.precision, settings.isa_cap, settings.device,
+                        settings.question_precision)
 
 
 def _key(settings: Settings) -> tuple[str, str, str]:

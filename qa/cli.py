@@ -141,6 +141,8 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
     embedder.background()  # cached beside the model, so a server's first answer does not embed them
     where = "documents on the GPU" if embedder.device != "cpu" else (
         f"documents in {'bf16' if embedder.bf16 else 'fp32'} ({embedder.precision.reason})")
+    if embedder.query_encoder_name:
+        where += f"; questions in {embedder.query_encoder_name}"
     print(f"model {settings.model} ready (dimension {embedder.dimension}; {where})")
     return 0
 

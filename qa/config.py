@@ -78,6 +78,8 @@ class Settings:
     allow_open: bool = False  # QA_ALLOW_OPEN=1: serve beyond loopback without a login, on purpose
     k: int = 5
     precision: str = "auto"  # documents: "auto" = bf16 where the CPU computes it natively (model/precision.py)
+    # questions (default model, ONNX Runtime): "auto" = fp32, "int8" = int8 weights (model/precision.py)
+    question_precision: str = "auto"
     isa_cap: str = ""  # ONEDNN_MAX_CPU_ISA: a cap below bf16 makes "auto" choose fp32
     device: str = "auto"  # documents: "auto" = a CUDA GPU when torch sees one, else the CPU
     watch: bool = True  # the chat re-indexes seeds/ when files change there (QA_WATCH=0: only on request)
@@ -116,6 +118,7 @@ def load_settings() -> Settings:
         allow_open=(os.environ.get("QA_ALLOW_OPEN") or "").strip() == "1",
         k=_int("QA_K", 5, 1, 50),
         precision=_choice("QA_PRECISION", "auto", PRECISIONS),
+        question_precision=_choice("QA_QUESTION_PRECISION", "auto", QUESTION_PRECISIONS),
         isa_cap=(os.environ.get("ONEDNN_MAX_CPU_ISA") or "").strip(),
         device=_device(os.environ.get("QA_DEVICE") or "auto"),
         watch=(os.environ.get("QA_WATCH") or "1").strip() != "0",
@@ -143,6 +146,7 @@ def _llm() -> LLMSettings | None:
 
 
 PRECISIONS = ("auto", "fp32", "bf16")
+QUESTION_PRECISIONS = ("auto", "int8", "fp32")
 
 
 def _device(raw: str) -> str:

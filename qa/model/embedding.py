@@ -17,12 +17,12 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from ..config import DEFAULT_MODEL, PRECISIONS, apply_offline_env
+from ..config import DEFAULT_MODEL, PRECISIONS, QUESTION_PRECISIONS, apply_offline_env
 from ..errors import InvalidArgument, ModelUnavailable
 from .background import cached_background
 from .device import resolve_device
 from .pooling import bucket, mean_pool
-from .precision import CpuInfo, choose, read_cpu
+from .precision import CpuInfo, choose, question_int8, read_cpu
 from .prepare import resolve_model_path
 from .sparse import normalize_rows
 
@@ -52,6 +52,7 @@ class Embedder:
 
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path | None = None,
                  batch_size: int = 8, precision: str = "auto", cpu: CpuInfo | None = None,
+                 question_precision: str = "auto",
                  device: str = "auto") -> None:
         if not model or not model.strip():
             raise InvalidArgument("model name is empty")
@@ -59,6 +60,9 @@ class Embedder:
             raise InvalidArgument(f"batch_size={batch_size} must be >= 1")
         if precision not in PRECISIONS:
             raise InvalidArgument(f"precision={precision!r} must be one of {', '.join(PRECISIONS)}")
+        if question_precision not in QUESTION_PRECISIONS:
+            raise InvalidArgument(f"question_precision={question_precision!r} must be one of "
+                                  f"{', '.join(QUESTION_PRECISIONS)}")
         self.model_name = model
         self.cache_dir = cache_dir or Path.home() / ".cache" / "qa"
         self.batch_size = batch_size
@@ -77,8 +81,9 @@ class Embedder:
         self.bf16 = self.precision.bf16
         # Document weights stored in bf16 (default model only: we know it pools by mean, which is
         # redone in fp32): batches run on the CPU's bf16 units with half the memory (docs/benchmarks.md).
-        # Questions of the default model run in fp32 through ONNX Runtime (`_query_encoder`).
+        # Questions of the default model run through ONNX Runtime (`_query_encoder`), in fp32 unless int8 is asked for.
         self.bf16_weights = self.bf16 and model == DEFAULT_MODEL
+        self.question_int8 = question_int8(question_precision)
         self._onnx: OnnxEncoder | None = None
         self._onnx_failed = False
         self._query_lock = threading.Lock()  # question encoder and sparse head, loaded apart from the model
@@ -146,11 +151,18 @@ class Embedder:
                 if self._onnx is None and not self._onnx_failed:
                     from .onnxencoder import question_encoder
 
-                    self._onnx = question_encoder(self.cache_dir)
+                    self._onnx = question_encoder(self.cache_dir, self.question_int8)
                     self._onnx_failed = self._onnx is None
         return self._onnx
 
     # -- facts -------------------------------------------------------------
+    @property
+    def query_encoder_name(self) -> str:
+        """"int8" or "fp32": the question graph in use (default model); "" when questions go through torch."""
+        if self._query_encoder() is None:
+            return ""
+        return "int8" if self.question_int8 else "fp32"
+
     @property
     def dimension(self) -> int:
         dim = self._get().get_embedding_dimension()
@@ -301,16 +313,16 @@ class Embedder:
         return dense, rows
 
 
-_shared: dict[tuple[str, str, str], Embedder] = {}
+_shared: dict[tuple[str, ...], Embedder] = {}
 _shared_lock = threading.Lock()
 
 
 def get_embedder(model: str, cache_dir: Path, precision: str = "auto", isa_cap: str = "",
-                 device: str = "auto") -> Embedder:
+                 device: str = "auto", question_precision: str = "auto") -> Embedder:
     """The process-wide embedder for these settings: loaded once, shared by threads."""
-    key = (model, str(cache_dir), precision, isa_cap, device)
+    key = (model, str(cache_dir), precision, isa_cap, device, question_precision)
     with _shared_lock:
         if key not in _shared:
             _shared[key] = Embedder(model, cache_dir, precision=precision, cpu=read_cpu(isa_cap=isa_cap),
-                                    device=device)
+                                    device=device, question_precision=question_precision)
         return _shared[key]

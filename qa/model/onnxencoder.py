@@ -11,12 +11,18 @@ word-embedding table stays on disk and a question reads its
 dozen rows with pread; the graph itself holds the other 21M weights.
 
 `ensure_exported` writes the folder once per prepared model (torch's
-exporter); `OnnxEncoder` needs only onnxruntime, tokenizers and numpy, so a
-server answering questions never imports sentence-transformers.
+exporter) and `ensure_quantized` its int8 graph beside the fp32 one (ONNX
+Runtime's dynamic quantization of the MatMul weights, per output channel, 7
+bits so that CPUs without VNNI cannot saturate: the same results on every
+kind; about twice as fast, but beyond the 0.005 `qa eval` allows, so only on
+request: docs/quality.md);
+`OnnxEncoder` needs only onnxruntime, tokenizers and numpy, so a server
+answering questions never imports sentence-transformers.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import warnings
@@ -30,6 +36,7 @@ from .prepare import ensure_converted, write_folder_atomically
 
 EXPORT_VERSION = 1  # bumped when the exported folder changes
 GRAPH, TABLE, TOKENIZER, META = "encoder.onnx", "word_embeddings.npy", "tokenizer.json", "meta.json"
+INT8_GRAPH = "encoder.int8.onnx"
 
 
 def exported_dir(model_dir: Path) -> Path:
@@ -41,6 +48,26 @@ def ensure_exported(model_dir: Path) -> Path:
     target = exported_dir(model_dir)
     if not (target / META).exists():
         write_folder_atomically(target, META, lambda tmp: _export(model_dir, tmp))
+    return target
+
+
+def ensure_quantized(folder: Path) -> Path:
+    """The int8 graph beside the exported fp32 one, quantized once; written atomically."""
+    target = folder / INT8_GRAPH
+    if not target.exists():
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        partial = folder / f".{INT8_GRAPH}.{os.getpid()}.partial"
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # the quantizer's advice to pre-process, logged on the root logger
+        try:
+            quantize_dynamic(folder / GRAPH, partial, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                             per_channel=True, reduce_range=True)
+            os.replace(partial, target)
+        finally:
+            root.setLevel(level)
+            partial.unlink(missing_ok=True)
     return target
 
 
@@ -87,7 +114,7 @@ class OnnxEncoder:
     thread-safe), so the weights are held once.
     """
 
-    def __init__(self, folder: Path, threads: int | None = None) -> None:
+    def __init__(self, folder: Path, threads: int | None = None, graph: str = GRAPH) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -103,7 +130,7 @@ class OnnxEncoder:
         # Spinning threads would keep cores busy between questions, starving torch and Gradio.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(str(folder / GRAPH), options, providers=["CPUExecutionProvider"])
+        self._session = ort.InferenceSession(str(folder / graph), options, providers=["CPUExecutionProvider"])
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-onnx")
 
     def token_ids(self, text: str) -> list[int]:
@@ -124,14 +151,16 @@ class OnnxEncoder:
         return states[0]
 
 
-def question_encoder(cache_dir: Path) -> "OnnxEncoder | None":
-    """The default model's question encoder, exported into the cache once; None when it cannot be prepared.
+def question_encoder(cache_dir: Path, int8: bool = False) -> "OnnxEncoder | None":
+    """The default model's question encoder (the int8 graph if `int8`), exported into the cache once; None
+    when it cannot be prepared.
 
     Say, a read-only cache without the export: questions then go through
     sentence-transformers, and one warning says so.
     """
     try:
-        return OnnxEncoder(ensure_exported(ensure_converted(cache_dir)))
+        folder = ensure_exported(ensure_converted(cache_dir))
+        return OnnxEncoder(folder, graph=ensure_quantized(folder).name if int8 else GRAPH)
     except Exception as exc:  # any failure: fall back, say so in one line
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         warnings.warn(f"qa: fast question encoder unavailable ({reason}); questions go through sentence-transformers",

@@ -1,4 +1,4 @@
-"""The ONNX Runtime question encoder: exact against the torch fp32 model, no sentence-transformers."""
+"""The ONNX Runtime question encoder: exact against the torch fp32 model (int8: close), no sentence-transformers."""
 from pathlib import Path
 
 import numpy as np
@@ -7,7 +7,7 @@ import torch
 
 from qa.model.prepare import ensure_converted
 from qa.model.embedding import Embedder
-from qa.model.onnxencoder import META, OnnxEncoder, ensure_exported
+from qa.model.onnxencoder import INT8_GRAPH, META, OnnxEncoder, ensure_exported, ensure_quantized
 
 TEXTS = ["query: من اقترح عملية برية؟", "Who proposed a ground operation in Syria, and when?", "x",
          "passage: " + "تنظيم( داعش) في12 فبراير " * 30]
@@ -63,7 +63,7 @@ def test_questions_need_no_sentence_transformers_model(cache_dir, real_embedder)
 
 @pytest.mark.parametrize("text", ["Who proposed a ground operation?", "من اقترح عملية برية؟"])
 def test_question_vectors_equal_the_torch_fp32_path(cache_dir, text):
-    embedder = Embedder(cache_dir=cache_dir, precision="fp32")
+    embedder = Embedder(cache_dir=cache_dir, precision="fp32", question_precision="fp32")
     fast, reference = embedder.encode_query(text), embedder._torch_query_pass(text)
     assert float(fast.dense @ reference.dense) > 0.99999
     assert float((fast.sparse @ reference.sparse.T).toarray()[0, 0]) > 0.999
@@ -74,14 +74,41 @@ def test_questions_fall_back_to_torch_when_the_export_fails(cache_dir, monkeypat
     import qa.model.onnxencoder
 
     question = "Who proposed a ground operation?"
-    fast = Embedder(cache_dir=cache_dir, precision="fp32").encode_query(question)
+    fast = Embedder(cache_dir=cache_dir, precision="fp32", question_precision="fp32").encode_query(question)
 
     def read_only(model_dir):
         raise PermissionError(f"[Errno 13] Permission denied: '{model_dir}-onnx1'")
 
     monkeypatch.setattr(qa.model.onnxencoder, "ensure_exported", read_only)
-    embedder = Embedder(cache_dir=cache_dir, precision="fp32")
+    embedder = Embedder(cache_dir=cache_dir, precision="fp32", question_precision="fp32")
     with pytest.warns(RuntimeWarning, match="Permission denied"):
         vectors = embedder.encode_query(question)
     assert embedder._model is not None and embedder._onnx is None  # answered by sentence-transformers
     assert float(vectors.dense @ fast.dense) > 0.99999
+
+
+QUESTIONS = ["Who proposed a ground operation?", "من اقترح عملية برية؟", "Qui a proposé une opération terrestre ?",
+             "Как называется столица Турции?", "What did Russia ask the Security Council to do on Thursday?"]
+
+
+@pytest.mark.parametrize("text", QUESTIONS)
+def test_int8_question_vectors_stay_close_to_fp32(cache_dir, text):
+    """On request: int8 weights. Close, not equal; `qa eval` measures what that costs (docs/quality.md)."""
+    assert not Embedder(cache_dir=cache_dir, precision="fp32").question_int8  # not the default
+    int8 = Embedder(cache_dir=cache_dir, precision="fp32", question_precision="int8")
+    assert int8.question_int8 and int8.query_encoder_name == "int8"
+    fast = int8.encode_query(text)
+    reference = Embedder(cache_dir=cache_dir, precision="fp32", question_precision="fp32").encode_query(text)
+    assert 0.98 < float(fast.dense @ reference.dense) < 0.99999
+    top = set(reference.sparse.indices[np.argsort(reference.sparse.data)[-5:]])
+    assert len(top & set(fast.sparse.indices)) >= 4  # the strongest latent terms survive
+
+
+def test_the_int8_graph_is_written_once_and_whole(fp32_folder):
+    folder = ensure_exported(fp32_folder)
+    graph = ensure_quantized(folder)
+    assert graph == folder / INT8_GRAPH
+    stamp = graph.stat().st_mtime_ns
+    assert ensure_quantized(folder).stat().st_mtime_ns == stamp
+    assert not list(folder.glob(".*.partial"))
+    assert graph.stat().st_size < (folder / "encoder.onnx").stat().st_size / 2  # int8 weights: a quarter

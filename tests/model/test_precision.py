@@ -76,3 +76,18 @@ def test_a_gpu_that_is_not_there_is_a_one_line_error(monkeypatch):
     assert resolve_device("auto") == "cpu"
     with pytest.raises(InvalidArgument, match="QA_DEVICE=cpu"):
         resolve_device("cuda")
+
+
+def test_questions_run_in_int8_only_when_asked_for(monkeypatch):
+    from qa.config import load_settings
+    from qa.errors import InvalidArgument
+    from qa.model.precision import question_int8
+
+    assert question_int8("int8") and not question_int8("auto") and not question_int8("fp32")
+    with pytest.raises(ValueError, match="int8"):
+        question_int8("bf16")
+    monkeypatch.setenv("QA_QUESTION_PRECISION", "fp32")
+    assert load_settings().question_precision == "fp32"
+    monkeypatch.setenv("QA_QUESTION_PRECISION", "int4")
+    with pytest.raises(InvalidArgument, match="QA_QUESTION_PRECISION"):
+        load_settings()
