@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .answers import abstention, answering, generation
 from .answers.llm import ChatModel
-from .answers.messages import language_of
+from .text.language import language_of
 from .store.build import build_index
 from .ingest.chunking import ChunkSettings
 from .model.embedding import Embedder

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answers.messages import language_of
+from qa.text.language import language_of
 from qa.web.chatformat import LABELS
 import qa
 import qa.api

@@ -18,7 +18,8 @@ from .evidence import EVIDENCE_PASSAGES, evidence
 from .followup import contextual_query, is_follow_up, previous_question
 from .generation import Generated
 from .glosses import Gloss, glosses
-from .messages import MESSAGES, language_of
+from ..text.language import language_of
+from .messages import MESSAGES
 from .quoting import best_quote
 
 
@@ -109,4 +110,4 @@ def answer(retriever: Retriever, question: str, history: Sequence[dict] | None =
     text = f"{sel.quote} [{sel.rank + 1}]\n\n{MESSAGES[lang]['source']}: {top.source}"
     return Answer(text, sel.quote, True, passages, top.source, sel.start, sel.end, sel.rank + 1,
                   sel.confidence, lang, sel.search.query, top.page_at(sel.start),
-                  glosses=glosses(sel.quote, lang) if language_of(sel.quote) == "ar" else ())
+                  glosses=glosses(sel.quote, lang, question) if language_of(sel.quote) == "ar" else ())

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .grounding import Grounding, check, complete_sentences, numbers, sentences, unsupported
 from .llm import ChatModel, LLMUnavailable
-from .messages import language_of
+from ..text.language import language_of
 from .prompts import LANGUAGE_NAMES, answer_messages, translate_messages
 
 # The model reads the passages the chat shows first, and the quoted one wherever it ranks.

@@ -9,7 +9,10 @@ FreeDict lists senses alphabetically, not by use, so senses that the
 English–Arabic dictionary translates back into the word come first
 ("Forces" before "Troop" for قوات). A word the
 dictionary lacks, often a name, is transliterated letter by letter
-(`text.names.transliterate`), marked as such. These are word glosses, not a
+(`text.names.transliterate`), marked as such; a word that sounds like a
+name the question spells (the same consonant key: ماكرون and "Macron") is
+shown in the question's spelling unless the word as written is a headword:
+not read as a stem plus suffix (ماكرون is also the plural of ماكر, "foxy"). These are word glosses, not a
 translation: the chat says so. Without the dictionary there are none.
 This module looks words up; rendering is the web's.
 """
@@ -21,7 +24,8 @@ from dataclasses import dataclass
 
 from ..search.translation import dictionary
 from ..text import dictd
-from ..text.names import transliterate
+from ..text.language import ARABIC_FUNCTION_WORDS
+from ..text.names import MIN_KEY_LENGTH, arabic_key, latin_key, question_names, transliterate
 from ..text.terms import normalize, terms
 
 DICTIONARY = "freedict-ara-eng"
@@ -31,13 +35,6 @@ ARABIC_WORD = re.compile("[\u0621-\u063a\u0640-\u065f\u0670-\u06d3\u06fa-\u06ff]
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 _SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "هما", "نا", "ه", "ي")
 _SENSE = re.compile(r"^\s*(?:\d+\.\s*)?(.+?)\s*$")
-# Function words: a gloss of "in" or "that" helps nobody read the sentence.
-STOP_WORDS = frozenset(normalize(w) for w in """
-في من على إلى الى عن أن ان إن لا ما مع هذا هذه ذلك تلك التي الذي الذين كان كانت قد بعد قبل بين حتى أو او ثم
-كما لم لن عند كل هو هي هم أي اي لقد وقد إنه انه أنه بأن وأن فإن لكن غير منذ خلال حول ضد دون عبر
-""".split())
-
-
 @dataclass(frozen=True)
 class Gloss:
     word: str  # as the quote writes it
@@ -56,9 +53,10 @@ class Glossary:
             if ARABIC_WORD.fullmatch(key):
                 self._entries.setdefault(key, []).append((offset, length))
 
-    def gloss(self, word: str) -> str:
-        """The word's likeliest senses, "" when no form of it is a headword."""
-        for form in forms(normalize(word)):
+    def gloss(self, word: str, guess: bool = True) -> str:
+        """The word's likeliest senses, "" when no form of it is a headword; without `guess`, only the word as
+        written or without its prefix counts (no suffix cut, no article added)."""
+        for form in forms(normalize(word), guess):
             if form in self._entries:
                 return ", ".join(self._ranked(form)[:SENSES])
         return ""
@@ -77,12 +75,14 @@ class Glossary:
         return sorted(senses, key=lambda sense: not (back.translate(sense.lower()) & own))  # stable: else as listed
 
 
-def forms(key: str) -> list[str]:
-    """A normalized word, then without a prefix, then each of those without one suffix (three letters
-    kept); each also with the article, which many headwords carry (القوات)."""
+def forms(key: str, guess: bool = True) -> list[str]:
+    """A normalized word, then without a prefix; with `guess`, then each of those without one suffix (three
+    letters kept), each also with the article, which many headwords carry (القوات)."""
     bare = [key] + [key[len(p):] for p in _PREFIXES if key.startswith(p) and len(key) - len(p) >= 3]
-    cut = [f[:-len(s)] for f in bare for s in _SUFFIXES if f.endswith(s) and len(f) - len(s) >= 3]
-    plain = list(dict.fromkeys(bare + cut))
+    if not guess:
+        return bare
+    cuts = [f[:-len(s)] for f in bare for s in _SUFFIXES if f.endswith(s) and len(f) - len(s) >= 3]
+    plain = list(dict.fromkeys(bare + cuts))
     return plain + [f"ال{f}" for f in plain if not f.startswith("ال")]
 
 
@@ -102,19 +102,25 @@ def _load() -> Glossary | None:
     return dictd.load(DICTIONARY, Glossary, "Arabic quotes get no English glosses")
 
 
-def glosses(quote: str, language: str) -> tuple[Gloss, ...]:
+def glosses(quote: str, language: str, question: str = "") -> tuple[Gloss, ...]:
     """Glosses of the quote's content words, once each, for a question not in Arabic; () otherwise."""
     if language == "ar" or not quote:
         return ()
     book = glossary()
     if book is None:
         return ()
+    spelled = {key: name for name in question_names(question) if len(key := latin_key(name)) >= MIN_KEY_LENGTH}
     seen, out = set(), []
     for word in ARABIC_WORD.findall(quote):
         key = normalize(word)
-        if len(key) < 3 or key in seen or any(form in STOP_WORDS for form in forms(key)):
+        if len(key) < 3 or key in seen or any(form in ARABIC_FUNCTION_WORDS for form in forms(key)):
             continue
         seen.add(key)
-        meaning = book.gloss(word)
+        # A name the question spells beats a reading that cuts letters off the word (ماكر+ون).
+        name = spelled.get(arabic_key(key), "")
+        meaning = book.gloss(word, guess=not name)
+        if name and not meaning:
+            out.append(Gloss(word, name, transliterated=True))
+            continue
         out.append(Gloss(word, meaning) if meaning else Gloss(word, transliterate(word), transliterated=True))
     return tuple(out)

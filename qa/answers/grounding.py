@@ -35,7 +35,7 @@ from ..search.translation import STOP_WORDS, dictionary
 from ..text.names import MIN_KEY_LENGTH, arabic_key, latin_key, plain_latin
 from ..text.terms import normalize, terms
 from .glosses import ARABIC_WORD, glossary
-from .messages import is_stop_word, language_of
+from ..text.language import is_stop_word, language_of
 
 _CITATION = re.compile(r"\[(\d{1,6}(?:\s*[,،;]\s*\d{1,6})*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")

@@ -1,52 +1,114 @@
 """Which sentence(s) of the top passages to quote.
 
 A sentence scores by its dense and sparse similarity to the question, its word
-overlap with it and the score of its passage; the quote is that sentence joined
-with its better neighbour when both fit in QUOTE_MAX_CHARS characters
-(docs/quality.md measures the gain). It does not decide whether to answer.
+overlap with it and the score of its passage. The quote is that sentence. A
+neighbour joins it only from the same paragraph, within QUOTE_MAX_CHARS
+characters, and only when it belongs to the answer: the chosen sentence is a
+fragment (a line cut mid-sentence, as PDFs and hard-wrapped text have), or
+the neighbour shares the question's content words, names or translated
+words, or it is by itself at least as similar to the question as the chosen
+sentence (which won on shared words: "He added: we need ten days" after "De
+Mistura said in an interview"), or the question is in another script than
+the passage, where there are no words to share and the similarities that
+chose the sentence are close calls. docs/quality.md measures the rule
+against always joining. A heading (a line without sentence punctuation standing as its own
+paragraph: a title, a byline) is the quote only when no sentence is there.
+This module does not decide whether to answer.
 """
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
 from ..search.loaded import LoadedIndex
 from ..search.results import Search
+from ..text.language import is_function_word, language_of
 from ..text.names import document_keys
 from ..text.terms import terms
 
 QUOTE_MAX_CHARS = 400
 OVERLAP_WEIGHT = 0.3
 QUOTE_PASSAGES = 3  # sentences are picked from the best few passages only
+# Sentence-ending punctuation, with closing quotes or brackets after it.
+_WORD = re.compile(r"\w+", re.UNICODE)
+_ENDS_SENTENCE = re.compile(r"[.!?؟۔…:;؛]['\"”’»›)\]]*\s*$")
 
 
 def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, list[int]]:
-    """(rank of the passage, unit rows of the quote) for the best sentence and its better neighbour."""
+    """(rank of the passage, unit rows of the quote) for the best sentence, with a neighbour where it belongs."""
     # Name keys and translated words count as words: across scripts they are the only words
     # a sentence can share with the question.
     qset = set(search.terms) | set(search.names) | set().union(*search.translations)
+    # What a neighbour must share to join: the question's content words ("the" and "في" say nothing).
+    content = (set(terms(" ".join(w for w in _WORD.findall(search.query) if not is_function_word(w))))
+               | set(search.names) | set().union(*search.translations))
     words = _words_and_keys if search.names else terms  # keys only cost time when asked for
+    arabic_question = language_of(search.query) == "ar"
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
+    heading: tuple[float, int, list[int]] = (-math.inf, -1, [])
     for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):
         rows = idx.units_of(item.row)
         if not len(rows):
             continue
         dense, sparse = idx.unit_scores(search.vectors, rows)
-        overlap = np.array([len(qset & set(words(idx.unit_text(j)))) / max(1, len(qset)) for j in rows])
-        own = dense + sparse + OVERLAP_WEIGHT * overlap
+        unit_words = [set(words(idx.unit_text(j))) for j in rows]
+        shared = np.array([len(qset & w) for w in unit_words])
+        similar = dense + sparse
+        own = similar + OVERLAP_WEIGHT * shared / max(1, len(qset))
         for i, j in enumerate(rows):
-            if own[i] + item.dense <= best[0]:
+            score = float(own[i]) + item.dense
+            if _is_heading(idx, rows, i):
+                if score > heading[0]:
+                    heading = (score, rank, [j])
+                continue
+            if score <= best[0]:
                 continue
             chosen = [j]
-            neighbours = [(own[i + d], rows[i + d]) for d in (-1, 1) if 0 <= i + d < len(rows)]
-            fitting = [(s, n) for s, n in neighbours
-                       if max(idx.unit_end[n], idx.unit_end[j]) - min(idx.unit_start[n], idx.unit_start[j])
-                       <= QUOTE_MAX_CHARS]
-            if fitting and pair:
-                chosen = sorted([j, max(fitting)[1]])
-            best = (own[i] + item.dense, rank, chosen)
-    return best[1], best[2]
+            if pair:
+                # Across scripts a sentence shares no words with the question and the similarities that
+                # chose it are close calls: the better neighbour of the paragraph stays in view.
+                across = arabic_question != (language_of(idx.unit_text(j)) == "ar")
+                joining = [(own[n], n) for n in (i - 1, i + 1)
+                           if 0 <= n < len(rows)
+                           and _belongs(idx, rows, i, n, across or bool(content & unit_words[n]), similar)]
+                if joining:
+                    chosen = sorted([j, rows[max(joining)[1]]])
+            best = (score, rank, chosen)
+    return (best[1], best[2]) if best[1] >= 0 else (heading[1], heading[2])
+
+
+def _belongs(idx: LoadedIndex, rows: np.ndarray, i: int, n: int, related: bool, similar: np.ndarray) -> bool:
+    """Does unit rows[n], next to the chosen rows[i], belong in the quote (see the module docstring)?"""
+    first, second = min(i, n), max(i, n)
+    if idx.unit_end[rows[second]] - idx.unit_start[rows[first]] > QUOTE_MAX_CHARS:
+        return False
+    if _paragraph_break(_between(idx, rows[first], rows[second])) or _is_heading(idx, rows, n):
+        return False
+    fragment = not _ENDS_SENTENCE.search(idx.unit_text(rows[first]))
+    return fragment or related or similar[n] >= similar[i]
+
+
+def _between(idx: LoadedIndex, a: int, b: int) -> str:
+    """The text between units a and b, a before b in one chunk."""
+    chunk = idx.chunks[int(idx.unit_chunk[a])]
+    return chunk.text[int(idx.unit_end[a]) - chunk.start:int(idx.unit_start[b]) - chunk.start]
+
+
+def _paragraph_break(gap: str) -> bool:
+    return gap.count("\n") >= 2
+
+
+def _is_heading(idx: LoadedIndex, rows: np.ndarray, i: int) -> bool:
+    """A line without sentence punctuation with a paragraph break (or the document's edge) on both sides."""
+    if _ENDS_SENTENCE.search(idx.unit_text(rows[i])):
+        return False
+    chunk = idx.chunks[int(idx.unit_chunk[rows[i]])]
+    start, end = int(idx.unit_start[rows[i]]) - chunk.start, int(idx.unit_end[rows[i]]) - chunk.start
+    before = _between(idx, rows[i - 1], rows[i]) if i > 0 else (chunk.text[:start] or ("\n\n" if chunk.start == 0 else ""))
+    after = _between(idx, rows[i], rows[i + 1]) if i + 1 < len(rows) else (chunk.text[end:] or "\n\n")
+    return _paragraph_break(before) and _paragraph_break(after)
 
 
 def _words_and_keys(text: str) -> list[str]:

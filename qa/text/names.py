@@ -36,6 +36,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 
+from .language import language_of
 from .terms import normalize
 
 KEY_PREFIX = "~"
@@ -83,14 +84,27 @@ def arabic_key(word: str) -> str:
     return _collapse([c for c in classes if c is not None])
 
 
+# Letters whose sound the question's language spells its own way (text.language): German w is v
+# (Bogdanow = بوغدانوف), Spanish j is kh (Zajárova = زخاروفا), Turkish c is j and ç is ch.
+_LANGUAGE_LETTERS = {"de": (("w", "v"),), "es": (("j", "kh"),), "tr": (("c", "j"), ("ç", "ch"))}
+# Cyrillic in the Latin letters the classes read (Arabic writes ж as ج, х as خ).
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     "a b v g d e e j z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split()))
+
+
 def plain_latin(word: str) -> str:
     """`word` lower-cased in the letters a–z alone: accents dropped, anything else left out (Türkei -> turkei)."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", word.casefold()) if "a" <= ch <= "z")
 
 
-def latin_key(word: str) -> str:
-    """Consonant key of one Latin-script word; accents are dropped first (Gül -> gul)."""
-    text = _SOFT_C.sub("s", plain_latin(word))
+def latin_key(word: str, language: str = "") -> str:
+    """Consonant key of one Latin- or Cyrillic-script word as `language` spells it; accents are dropped first
+    (Gül -> gul)."""
+    text = word.casefold()
+    for letter, sound in _LANGUAGE_LETTERS.get(language, ()):
+        text = text.replace(letter, sound)
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).replace("-", "")
+    text = _SOFT_C.sub("s", plain_latin(text))
     for digraph, replacement in _LATIN_DIGRAPHS:
         text = text.replace(digraph, replacement)
     return _collapse([_LATIN_CLASSES.get(ch, "") for ch in text])
@@ -107,17 +121,23 @@ def document_keys(text: str) -> list[str]:
 
 
 def question_keys(question: str, vocabulary: Collection[str] = frozenset()) -> list[str]:
-    """Keys of the question's capitalized Latin words, the first word excepted.
+    """Keys of the question's capitalized Latin- or Cyrillic-script words, the first word excepted, as the
+    question's language spells them.
 
     Words already in `vocabulary` (the corpus's `terms.terms`) are left to the
     lexical signals: in documents that spell them in Latin letters too, keys would
     only count them twice.
     """
-    words = _LATIN_WORD.findall(question)
-    # No case in Arabic script: an Arabic word is never taken for a name here.
-    names = [w for w in words[1:] if w[0].isupper() and normalize(w) not in vocabulary]
-    keys = (latin_key(w) for w in names)
+    language = language_of(question)
+    keys = (latin_key(w, language) for w in question_names(question) if normalize(w) not in vocabulary)
     return [KEY_PREFIX + k for k in keys if _keep(k)]
+
+
+def question_names(question: str) -> list[str]:
+    """The question's capitalized Latin- or Cyrillic-script words, the first word excepted (it is capitalized
+    anyway)."""
+    # No case in Arabic script: an Arabic word is never taken for a name here.
+    return [w for w in _LATIN_WORD.findall(question)[1:] if w[0].isupper()]
 
 
 _ROMAN = {

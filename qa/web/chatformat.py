@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from ..answers.answering import Answer
-from ..answers.messages import MESSAGES, certainty, language_of
+from ..answers.messages import MESSAGES, certainty
+from ..text.language import language_of
 from .library import IndexedDocument, Rejected, Status
 from ..search.results import Passage
 

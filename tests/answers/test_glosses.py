@@ -44,3 +44,13 @@ def test_arabic_punctuation_and_digits_are_not_words(book) -> None:
     words = [g.word for g in glosses("دعت تركيا، وسوريا؟ في ٢٠١٦", "en")]
     assert "تركيا" in words and "وسوريا" in words
     assert not any(ch in "".join(words) for ch in "،؟٢٠١٦")
+
+
+def test_a_name_the_question_spells_is_shown_as_spelled_not_read_as_stem_and_suffix(book) -> None:
+    quote = "وقال الرئيس الفرنسي ماكرون إن القوات التركية ستنسحب"
+    unasked = {g.word: g for g in glosses(quote, "en", "What did the French president say?")}
+    assert unasked["ماكرون"].gloss != "Macron"  # read as ماكر + ون ("foxy") without the question's help
+    shown = {g.word: g for g in glosses(quote, "en", "What did Macron say about the troops?")}
+    assert shown["ماكرون"] == Gloss("ماكرون", "Macron", transliterated=True)
+    assert shown["القوات"].gloss == unasked["القوات"].gloss and not shown["القوات"].transliterated
+    assert forms("ماكرون", guess=False) == ["ماكرون"]

@@ -18,6 +18,23 @@ def test_a_transliterated_name_gets_the_same_key_in_both_scripts(latin, arabic):
     assert latin_key(latin) == arabic_key(normalize(arabic))
 
 
+@pytest.mark.parametrize("question, arabic", [
+    ("Welches Amt hat Bogdanow?", "بوغدانوف"),  # German w is v
+    ("¿A qué nivel son las consultas según Zajárova?", "زخاروفا"),  # Spanish j is kh
+    ("Что сказал Богданов?", "بوغدانوف"),  # Cyrillic
+    ("Что сказала Захарова?", "زخاروفا"),
+    ("Bu haberi Cumhuriyet mi yazdı?", "جمهوريت"),  # Turkish c is j
+    ("Who did Lavrov meet?", "لافروف"),
+])
+def test_a_name_is_keyed_as_the_question_language_spells_it(question, arabic):
+    assert question_keys(question) == [KEY_PREFIX + arabic_key(normalize(arabic))]
+
+
+def test_english_keeps_its_own_letters():
+    assert latin_key("Wales") != latin_key("Wales", "de") and latin_key("Jackson") == "gksn"
+    assert latin_key("Jackson", "es") == "ksn"
+
+
 def test_article_prefix_is_dropped_but_short_words_keep_theirs():
     assert arabic_key("الكرملين") == arabic_key("كرملين") == latin_key("Kremlin")
     assert arabic_key("الان") == "ln"  # "ال" stays when fewer than three letters would be left
