@@ -10,7 +10,8 @@ English–Arabic dictionary translates back into the word come first
 ("Forces" before "Troop" for قوات). A word the
 dictionary lacks, often a name, is transliterated letter by letter
 (`text.names.transliterate`), marked as such; a word that sounds like a
-name the question spells (the same consonant key: ماكرون and "Macron") is
+name the question spells (the same consonant key of four classes or more:
+ماكرون and "Macron") is
 shown in the question's spelling unless the word as written is a headword:
 not read as a stem plus suffix (ماكرون is also the plural of ماكر, "foxy"). These are word glosses, not a
 translation: the chat says so. Without the dictionary there are none.
@@ -25,11 +26,12 @@ from dataclasses import dataclass
 from ..search.translation import dictionary
 from ..text import dictd
 from ..text.language import ARABIC_FUNCTION_WORDS
-from ..text.names import MIN_KEY_LENGTH, arabic_key, latin_key, question_names, transliterate
+from ..text.names import arabic_key, latin_key, question_names, transliterate
 from ..text.terms import normalize, terms
 
 DICTIONARY = "freedict-ara-eng"
 SENSES = 2  # the first senses of an entry: the usual ones
+NAME_KEY = 4  # consonant classes a name of the question needs to stand for a quote word
 # Arabic letters and their marks; not the Arabic comma, question mark or digits.
 ARABIC_WORD = re.compile("[\u0621-\u063a\u0640-\u065f\u0670-\u06d3\u06fa-\u06ff]+")
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
@@ -103,13 +105,18 @@ def _load() -> Glossary | None:
 
 
 def glosses(quote: str, language: str, question: str = "") -> tuple[Gloss, ...]:
-    """Glosses of the quote's content words, once each, for a question not in Arabic; () otherwise."""
+    """Glosses of the quote's content words, once each, for a question not in Arabic; () otherwise.
+
+    `question` (in `language`): the names it spells stand for the quote words that sound like them (module
+    docstring)."""
     if language == "ar" or not quote:
         return ()
     book = glossary()
     if book is None:
         return ()
-    spelled = {key: name for name in question_names(question) if len(key := latin_key(name)) >= MIN_KEY_LENGTH}
+    # Four consonant classes at least: three-class keys are shared by ordinary words (يبدون "they seem" is
+    # Biden's "bdn", بطون Putin's "btn").
+    spelled = {key: name for name in question_names(question) if len(key := latin_key(name, language)) >= NAME_KEY}
     seen, out = set(), []
     for word in ARABIC_WORD.findall(quote):
         key = normalize(word)

@@ -3,8 +3,8 @@
 A sentence scores by its dense and sparse similarity to the question, its word
 overlap with it and the score of its passage. The quote is that sentence. A
 neighbour joins it only from the same paragraph, within QUOTE_MAX_CHARS
-characters, and only when it belongs to the answer: the chosen sentence is a
-fragment (a line cut mid-sentence, as PDFs and hard-wrapped text have), or
+characters, and only when it belongs to the answer: the pair's first sentence
+is a fragment (a line cut mid-sentence, as PDFs and hard-wrapped text have), or
 the neighbour shares the question's content words, names or translated
 words, or it is by itself at least as similar to the question as the chosen
 sentence (which won on shared words: "He added: we need ten days" after "De
@@ -41,11 +41,13 @@ def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int
     # Name keys and translated words count as words: across scripts they are the only words
     # a sentence can share with the question.
     qset = set(search.terms) | set(search.names) | set().union(*search.translations)
-    # What a neighbour must share to join: the question's content words ("the" and "في" say nothing).
-    content = (set(terms(" ".join(w for w in _WORD.findall(search.query) if not is_function_word(w))))
-               | set(search.names) | set().union(*search.translations))
+    # What a neighbour must share to join: the question's content words ("the" and "في" say nothing,
+    # nor the "s" of "Russia's" or the "l" of "l'armée").
+    language = language_of(search.query)
+    content = ({t for t in terms(" ".join(w for w in _WORD.findall(search.query) if not is_function_word(w, language)))
+                if len(t) > 2} | set(search.names) | set().union(*search.translations))
     words = _words_and_keys if search.names else terms  # keys only cost time when asked for
-    arabic_question = language_of(search.query) == "ar"
+    arabic_question = language == "ar"
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
     heading: tuple[float, int, list[int]] = (-math.inf, -1, [])
     for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):
@@ -101,12 +103,14 @@ def _paragraph_break(gap: str) -> bool:
 
 
 def _is_heading(idx: LoadedIndex, rows: np.ndarray, i: int) -> bool:
-    """A line without sentence punctuation with a paragraph break (or the document's edge) on both sides."""
+    """A line without sentence punctuation with a paragraph break (or its chunk's edge) on both sides."""
     if _ENDS_SENTENCE.search(idx.unit_text(rows[i])):
         return False
     chunk = idx.chunks[int(idx.unit_chunk[rows[i]])]
     start, end = int(idx.unit_start[rows[i]]) - chunk.start, int(idx.unit_end[rows[i]]) - chunk.start
-    before = _between(idx, rows[i - 1], rows[i]) if i > 0 else (chunk.text[:start] or ("\n\n" if chunk.start == 0 else ""))
+    # A chunk's edge counts as a break: the chunker starts chunks at headings (`ingest.chunking`) and
+    # otherwise at sentence or clause ends, so an unpunctuated line there is a heading, not a fragment.
+    before = _between(idx, rows[i - 1], rows[i]) if i > 0 else (chunk.text[:start] or "\n\n")
     after = _between(idx, rows[i], rows[i + 1]) if i + 1 < len(rows) else (chunk.text[end:] or "\n\n")
     return _paragraph_break(before) and _paragraph_break(after)
 

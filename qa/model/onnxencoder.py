@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import shutil
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +37,8 @@ from .prepare import ensure_converted, write_folder_atomically
 
 EXPORT_VERSION = 1  # bumped when the exported folder changes
 GRAPH, TABLE, TOKENIZER, META = "encoder.onnx", "word_embeddings.npy", "tokenizer.json", "meta.json"
-INT8_GRAPH = "encoder.int8.onnx"
+INT8_GRAPH = "encoder.int8-v1.onnx"  # the version: bumped when the quantization's parameters change
+_quantizing = threading.Lock()
 
 
 def exported_dir(model_dir: Path) -> Path:
@@ -54,10 +56,12 @@ def ensure_exported(model_dir: Path) -> Path:
 def ensure_quantized(folder: Path) -> Path:
     """The int8 graph beside the exported fp32 one, quantized once; written atomically."""
     target = folder / INT8_GRAPH
-    if not target.exists():
+    with _quantizing:
+        if target.exists():
+            return target
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        partial = folder / f".{INT8_GRAPH}.{os.getpid()}.partial"
+        partial = folder / f".{INT8_GRAPH}.{os.getpid()}-{threading.get_ident()}.partial"
         root = logging.getLogger()
         level = root.level
         root.setLevel(logging.ERROR)  # the quantizer's advice to pre-process, logged on the root logger
@@ -69,6 +73,18 @@ def ensure_quantized(folder: Path) -> Path:
             root.setLevel(level)
             partial.unlink(missing_ok=True)
     return target
+
+
+def _int8_graph(folder: Path) -> str:
+    """The int8 graph's name, or the fp32 graph's when it cannot be made (one warning): asked for speed, not
+    for a different answer, so a read-only cache still answers through ONNX Runtime."""
+    try:
+        return ensure_quantized(folder).name
+    except Exception as exc:  # noqa: BLE001 - any failure: the fp32 graph serves, said once
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        warnings.warn(f"qa: int8 question graph unavailable ({reason}); questions run in fp32", RuntimeWarning,
+                      stacklevel=5)
+        return GRAPH
 
 
 def _export(model_dir: Path, out: Path) -> None:
@@ -160,7 +176,7 @@ def question_encoder(cache_dir: Path, int8: bool = False) -> "OnnxEncoder | None
     """
     try:
         folder = ensure_exported(ensure_converted(cache_dir))
-        return OnnxEncoder(folder, graph=ensure_quantized(folder).name if int8 else GRAPH)
+        return OnnxEncoder(folder, graph=_int8_graph(folder) if int8 else GRAPH)
     except Exception as exc:  # any failure: fall back, say so in one line
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         warnings.warn(f"qa: fast question encoder unavailable ({reason}); questions go through sentence-transformers",

@@ -171,7 +171,7 @@ class Retriever:
         name_index = view.names if view is not None else idx.names
         vectors = self.embedder.encode_query(question)
         qterms = tuple(terms(question))
-        qnames = tuple(question_keys(question, lexical_index.vocabulary))
+        qnames = tuple(question_keys(question, lexical_index.vocabulary, name_index.vocabulary))
         n = len(view.rows) if view is not None else len(idx.chunks)
         coverage = lexical_index.coverage(qterms)
         name_coverage = name_index.coverage(qnames)

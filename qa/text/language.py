@@ -82,7 +82,10 @@ ARABIC_FUNCTION_WORDS = frozenset(normalize(w) for w in """
 """.split())
 
 
-def is_function_word(word: str) -> bool:
-    """A word that carries no content of its own in any language here: "the", "der", "في"."""
+def is_function_word(word: str, language: str) -> bool:
+    """A word that carries no content of its own in `language` ("the" in English, "der" in German, "في" in
+    Arabic): one language's list, so English "war" or "die" stay content words."""
     key = normalize(word)
-    return key in _ANY_STOP or key in ARABIC_FUNCTION_WORDS
+    if language == "ar":
+        return key in ARABIC_FUNCTION_WORDS
+    return key in _STOP.get(language, frozenset())

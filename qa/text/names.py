@@ -11,8 +11,9 @@ Putin and بوتين "btn", Denver and دنفر "dnfr".
 
 Documents contribute a key for every Arabic-script word (after the article
 and conjunction prefixes, without stemming: suffix stripping would cut names);
-questions for every capitalized Latin word except the first, which is nearly
-always a question word. Keys shorter than three classes ("rs" would be both
+questions for every capitalized Latin- or Cyrillic-script word except the
+first, which is nearly always a question word, with the letters the
+question's language gives a sound of its own (German w, Spanish j). Keys shorter than three classes ("rs" would be both
 Russia and رئيس, president) are dropped. Keys carry a "~" prefix, which no
 `terms.terms` token can have, so a set of words and keys (as quotes are
 picked) never confuses the two. This module only makes keys; `search/fusion.py`
@@ -120,17 +121,24 @@ def document_keys(text: str) -> list[str]:
     return [KEY_PREFIX + k for k in keys if _keep(k)]
 
 
-def question_keys(question: str, vocabulary: Collection[str] = frozenset()) -> list[str]:
+def question_keys(question: str, vocabulary: Collection[str] = frozenset(),
+                  known_keys: Collection[str] = frozenset()) -> list[str]:
     """Keys of the question's capitalized Latin- or Cyrillic-script words, the first word excepted, as the
-    question's language spells them.
+    question's language spells them, or as English does when only that spelling is in `known_keys` (the
+    corpus's keys: a German question keeps "Johnson" English).
 
     Words already in `vocabulary` (the corpus's `terms.terms`) are left to the
     lexical signals: in documents that spell them in Latin letters too, keys would
     only count them twice.
     """
     language = language_of(question)
-    keys = (latin_key(w, language) for w in question_names(question) if normalize(w) not in vocabulary)
-    return [KEY_PREFIX + k for k in keys if _keep(k)]
+    keys = []
+    for word in question_names(question):
+        if normalize(word) in vocabulary:
+            continue
+        own, plain = KEY_PREFIX + latin_key(word, language), KEY_PREFIX + latin_key(word)
+        keys.append(plain if own not in known_keys and plain in known_keys else own)
+    return [k for k in keys if _keep(k[len(KEY_PREFIX):])]
 
 
 def question_names(question: str) -> list[str]:

@@ -54,3 +54,6 @@ def test_a_name_the_question_spells_is_shown_as_spelled_not_read_as_stem_and_suf
     assert shown["ماكرون"] == Gloss("ماكرون", "Macron", transliterated=True)
     assert shown["القوات"].gloss == unasked["القوات"].gloss and not shown["القوات"].transliterated
     assert forms("ماكرون", guess=False) == ["ماكرون"]
+    german = {g.word: g for g in glosses("قال بوغدانوف", "de", "Was hat Bogdanow gesagt?")}
+    assert german["بوغدانوف"].gloss == "Bogdanow"  # keyed as German spells it (w is v)
+    assert glosses("يبدون مستعدين", "en", "What did Biden say?")[0].gloss != "Biden"  # "bdn": three classes

@@ -149,5 +149,22 @@ def test_property_offsets_map_back_and_cover(
     document = doc(text)
     chunks = chunk_document(document, counter, chosen)
     assert_invariants(document, chunks)
-    if by_chars:
-        assert all(len(c.text) <= max_tokens for c in chunks)
+    if by_chars:  # a heading may join the piece after it, within the overlap's allowance
+        assert all(len(c.text) <= max_tokens + chosen.overlap_tokens for c in chunks)
+
+
+def test_a_title_is_never_a_chunk_of_its_own() -> None:
+    """Before, a title whose first paragraph did not fit beside it became a chunk of three words."""
+    body = " ".join(f"word{i}" for i in range(30)) + "."
+    document = doc("Harbour festival opens\n\n" + body + "\n\n" + body)
+    chunks = chunk_document(document, words, ChunkSettings(max_tokens=32, overlap_tokens=8))
+    assert_invariants(document, chunks)
+    assert chunks[0].text.startswith("Harbour festival opens\n\nword0") and len(chunks) == 2
+    assert all(words(c.text) <= 32 + 8 for c in chunks)
+    # A sentence that ends with its full stop is text, not a heading: it stays a chunk of its own.
+    crlf = doc("Harbour festival opens\r\n\r\n" + body + "\r\n\r\n" + body)
+    assert chunk_document(crlf, words, ChunkSettings(max_tokens=32, overlap_tokens=8))[0].text.startswith(
+        "Harbour festival opens\r\n\r\nword0")
+    sentence = doc("The festival opens on Monday.\n\n" + body)
+    assert chunk_document(sentence, words, ChunkSettings(max_tokens=32, overlap_tokens=8))[0].text == (
+        "The festival opens on Monday.")

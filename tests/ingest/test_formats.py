@@ -29,10 +29,12 @@ SEED_AS = ["html/ar_seed.chromium.html", "html/ar_seed.cp1256-undeclared.html", 
 QUESTIONS = ["Who proposed a ground operation?", "من اقترح عملية برية؟",
              "What did Russia ask the Security Council to do?", "متى دعت تركيا إلى تدخل عسكري بري في سوريا؟",
              "Qui a proposé une opération terrestre ?"]
-
-
-def _same(a: str, b: str) -> bool:
-    return re.sub(r"\s+", " ", a).strip() == re.sub(r"\s+", " ", b).strip()
+# What a right quote holds for each question (the article's words). Copies paragraph the article their own
+# way, and a quote keeps to its paragraph, so the quote may differ from the `.txt`'s and still be right.
+RUSSIA_ASKS = ("ستدعو إلي اجتماع لمجلس الأمن", "دعوة مجلس الأمن الي اجتماع", "مشروع قرار يدعو")
+HOLDS = {QUESTIONS[0]: has_turkish_ground, QUESTIONS[1]: has_turkish_ground,
+         QUESTIONS[2]: lambda quote: any(s in quote for s in RUSSIA_ASKS),
+         QUESTIONS[3]: lambda quote: "الثلاثاء" in quote, QUESTIONS[4]: has_turkish_ground}
 
 
 def _retriever(base: Path, source: Path, embedder) -> Retriever:
@@ -54,8 +56,8 @@ def test_the_seed_in_another_format_answers_as_the_text_does(fixture, as_text, t
     retriever = _retriever(tmp_path, FIXTURES / fixture, real_embedder)
     answers = {q: answer(retriever, q) for q in QUESTIONS}
     assert all(a.found for a in answers.values()), {q: a.confidence for q, a in answers.items() if not a.found}
-    assert has_turkish_ground(answers[QUESTIONS[0]].quote) and has_turkish_ground(answers[QUESTIONS[1]].quote)
-    differ = {q: (a.quote, as_text[q]) for q, a in answers.items() if not _same(a.quote, as_text[q])}
-    assert len(differ) <= 1, differ  # a title paragraph the .txt lacks may win one question
+    assert all(HOLDS[q](as_text[q]) for q in QUESTIONS), as_text  # the .txt's quotes are right
+    wrong = {q: a.quote for q, a in answers.items() if not HOLDS[q](a.quote)}
+    assert not wrong, wrong
     cited = answers[QUESTIONS[0]].passages[answers[QUESTIONS[0]].citation - 1]
     assert cited.title or fixture.startswith("eml/") or fixture.endswith(".docx"), cited

@@ -104,11 +104,25 @@ def test_int8_question_vectors_stay_close_to_fp32(cache_dir, text):
     assert len(top & set(fast.sparse.indices)) >= 4  # the strongest latent terms survive
 
 
-def test_the_int8_graph_is_written_once_and_whole(fp32_folder):
-    folder = ensure_exported(fp32_folder)
-    graph = ensure_quantized(folder)
-    assert graph == folder / INT8_GRAPH
+def test_the_int8_graph_is_written_once_and_whole(fp32_folder, tmp_path):
+    import shutil
+
+    shutil.copyfile(ensure_exported(fp32_folder) / "encoder.onnx", tmp_path / "encoder.onnx")
+    graph = ensure_quantized(tmp_path)
+    assert graph == tmp_path / INT8_GRAPH and graph.exists()
     stamp = graph.stat().st_mtime_ns
-    assert ensure_quantized(folder).stat().st_mtime_ns == stamp
-    assert not list(folder.glob(".*.partial"))
-    assert graph.stat().st_size < (folder / "encoder.onnx").stat().st_size / 2  # int8 weights: a quarter
+    assert ensure_quantized(tmp_path).stat().st_mtime_ns == stamp  # made once
+    assert not list(tmp_path.glob(".*.partial"))
+    assert graph.stat().st_size < (tmp_path / "encoder.onnx").stat().st_size / 2  # int8 weights: a quarter
+
+
+def test_without_the_int8_graph_questions_run_in_fp32_through_onnx(cache_dir, monkeypatch):
+    import qa.model.onnxencoder
+
+    def read_only(folder):
+        raise PermissionError(f"[Errno 13] Permission denied: '{folder}'")
+
+    monkeypatch.setattr(qa.model.onnxencoder, "ensure_quantized", read_only)
+    with pytest.warns(RuntimeWarning, match="int8 question graph unavailable"):
+        encoder = qa.model.onnxencoder.question_encoder(cache_dir, int8=True)
+    assert encoder is not None  # ONNX Runtime still, not sentence-transformers

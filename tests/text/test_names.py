@@ -30,6 +30,13 @@ def test_a_name_is_keyed_as_the_question_language_spells_it(question, arabic):
     assert question_keys(question) == [KEY_PREFIX + arabic_key(normalize(arabic))]
 
 
+def test_a_foreign_name_keeps_the_spelling_the_documents_know():
+    johnson = KEY_PREFIX + arabic_key(normalize("جونسون"))
+    assert question_keys("¿Qué dijo Boris Johnson?") == ["~brs", "~knsn"]  # Spanish j, nothing known
+    assert question_keys("¿Qué dijo Boris Johnson?", known_keys={johnson}) == ["~brs", johnson]
+    assert question_keys("¿A qué nivel según Zajárova?", known_keys={"~skrf", "~sgrf"}) == ["~skrf"]
+
+
 def test_english_keeps_its_own_letters():
     assert latin_key("Wales") != latin_key("Wales", "de") and latin_key("Jackson") == "gksn"
     assert latin_key("Jackson", "es") == "ksn"

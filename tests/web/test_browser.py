@@ -199,6 +199,10 @@ def test_added_document_is_answered_then_gone_once_removed(session, tmp_path: Pa
     answer = ask(page, NEW_QUESTION)
     assert "3 March" in answer.inner_text(), answer.inner_text()
     assert NEW_DOC in page.locator("#qa-chat .qa-source").last.inner_text()
+    # The quote is the answering sentence: not the title line above it, not the unrelated one after it.
+    quote = page.locator("#qa-chat .qa-quote").last.inner_text()
+    assert quote.startswith("The Zephyria harbour festival is held every year on 3 March."), quote
+    assert "Zephyria Harbour Festival" not in quote and "Fishermen" not in quote, quote
 
     page.get_by_role("tab", name="Documents").click()
     page.locator("#qa-pick input").click()
