@@ -101,7 +101,7 @@ def _translation(model: ChatModel, quote: str, language: str, deadline: float) -
         return ""
     try:
         kept = bool(text) and numbers(text) == numbers(quote) and not any(
-            unsupported(sentence, [quote]) for sentence in sentences(text))
+            unsupported(sentence, [quote], language) for sentence in sentences(text))
     except Exception:  # noqa: BLE001 - a translation the check cannot read is not shown
         kept = False
     return text if kept else ""

@@ -116,7 +116,9 @@ def glosses(quote: str, language: str, question: str = "") -> tuple[Gloss, ...]:
         return ()
     # Four consonant classes at least: three-class keys are shared by ordinary words (يبدون "they seem" is
     # Biden's "bdn", بطون Putin's "btn").
-    spelled = {key: name for name in question_names(question) if len(key := latin_key(name, language)) >= NAME_KEY}
+    # As the question's language spells the name, and as English does (a Turkish question about Macron).
+    spelled = {key: name for name in question_names(question) for key in (latin_key(name, language), latin_key(name))
+               if len(key) >= NAME_KEY}
     seen, out = set(), []
     for word in ARABIC_WORD.findall(quote):
         key = normalize(word)

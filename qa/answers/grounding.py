@@ -96,8 +96,7 @@ def check(text: str, passages: Sequence[str], language: str) -> Grounding:
         own = citations(sentence)
         if not own:
             return Grounding(False, cited, f"a sentence cites no passage: “{_short(sentence)}”")
-        problem = unsupported(_CITATION.sub(" ", sentence), [passages[n - 1] for n in own],
-                              names=language not in _NOUNS_CAPITALIZED)
+        problem = unsupported(_CITATION.sub(" ", sentence), [passages[n - 1] for n in own], language)
         if problem:
             where = "passage " + ", ".join(f"[{n}]" for n in own)
             return Grounding(False, cited, f"{problem} {where}")
@@ -140,11 +139,14 @@ def sentences(text: str) -> list[str]:
     return [m for m in merged if re.search(r"\w", _CITATION.sub("", m))]
 
 
-def unsupported(text: str, sources: Sequence[str], names: bool = True) -> str:
-    """What in `text` the `sources` do not hold ("the number 1999 is not in", "“Egypt” is not in"), or "".
+def unsupported(text: str, sources: Sequence[str], language: str = "") -> str:
+    """What in `text` (written in `language`) the `sources` do not hold ("the number 1999 is not in", "“Egypt”
+    is not in"), or "".
 
-    `names=False` compares numbers only (German capitalizes every noun: a capital marks no name).
+    German text has its numbers compared only (German capitalizes every noun: a capital marks no name);
+    names are keyed as `language` spells them, or as English does (`names.latin_key`).
     """
+    names = language not in _NOUNS_CAPITALIZED
     have_numbers = set().union(*(numbers(t) for t in sources))
     for number in sorted(numbers(text) - have_numbers):
         return f"the number {number} is not in"
@@ -160,7 +162,7 @@ def unsupported(text: str, sources: Sequence[str], names: bool = True) -> str:
     found_names = _names(text) if names else []
     glossed = _glossed(sources) if found_names else frozenset()
     for name in found_names:
-        if not _found(name, vocabulary, stems, strong, foreign) and not _cognate(name, glossed):
+        if not _found(name, vocabulary, stems, strong, foreign, language) and not _cognate(name, glossed):
             return f"“{name}” is not in"
     return ""
 
@@ -197,19 +199,20 @@ def _name_like(word: str, key: str) -> bool:
     return not senses or any(latin_key(sense) == key for sense in senses.split(", "))
 
 
-def _found(name: str, vocabulary: set[str], stems: set[str], strong: set[str], foreign: set[str]) -> bool:
+def _found(name: str, vocabulary: set[str], stems: set[str], strong: set[str], foreign: set[str],
+           language: str = "") -> bool:
     word = normalize(name)
     if "-" in word:  # "South-East", "Six-time": each part on its own, common words among them
         parts = [p for p in word.split("-") if len(p) > 2 and p not in STOP_WORDS and not is_stop_word(p)]
         if parts:
-            return all(_found(p, vocabulary, stems, strong, foreign) for p in parts)
+            return all(_found(p, vocabulary, stems, strong, foreign, language) for p in parts)
     if word in vocabulary:
         return True
     book = dictionary()
     if book is not None and any(_same_stem(t, s) for t in book.translate(word) for s in stems):
         return True
-    key = latin_key(name)
-    return key in strong if len(key) >= NAME_KEY_MIN else len(key) == NAME_KEY_MIN - 1 and key in foreign
+    return any(key in strong if len(key) >= NAME_KEY_MIN else len(key) == NAME_KEY_MIN - 1 and key in foreign
+               for key in {latin_key(name, language), latin_key(name)})
 
 
 _RELATED_ENDINGS = frozenset(("ي", "يه", "ه", "يا", "ون", "ين", "ان"))

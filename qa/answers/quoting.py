@@ -42,10 +42,10 @@ def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int
     # a sentence can share with the question.
     qset = set(search.terms) | set(search.names) | set().union(*search.translations)
     # What a neighbour must share to join: the question's content words ("the" and "في" say nothing,
-    # nor the "s" of "Russia's" or the "l" of "l'armée").
+    # nor the "s" of "Russia's" or the "l" of "l'armée"; "UN" and "9" do).
     language = language_of(search.query)
     content = ({t for t in terms(" ".join(w for w in _WORD.findall(search.query) if not is_function_word(w, language)))
-                if len(t) > 2 or not t.isascii()} | set(search.names) | set().union(*search.translations))
+                if len(t) > 1} | set(search.names) | set().union(*search.translations))
     words = _words_and_keys if search.names else terms  # keys only cost time when asked for
     arabic_question = language == "ar"
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])

@@ -159,9 +159,12 @@ class Embedder:
     @property
     def query_encoder_name(self) -> str:
         """"int8" or "fp32": the question graph in use (default model); "" when questions go through torch."""
-        if self._query_encoder() is None:
+        encoder = self._query_encoder()
+        if encoder is None:
             return ""
-        return "int8" if self.question_int8 else "fp32"
+        from .onnxencoder import INT8_GRAPH
+
+        return "int8" if encoder.graph == INT8_GRAPH else "fp32"  # what runs: int8 may have fallen back
 
     @property
     def dimension(self) -> int:

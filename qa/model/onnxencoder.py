@@ -146,6 +146,7 @@ class OnnxEncoder:
         # Spinning threads would keep cores busy between questions, starving torch and Gradio.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
+        self.graph = graph  # which graph answers: GRAPH or INT8_GRAPH
         self._session = ort.InferenceSession(str(folder / graph), options, providers=["CPUExecutionProvider"])
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-onnx")
 

@@ -38,6 +38,9 @@ _STOP_WORDS = {
           "viele hat haben mit von zu im in auf für nach",
     "tr": "bir ve ne kim nerede neden nasıl hangi kaç mı mi mu mü ile bu şu için da de olarak oldu kimdir nedir "
           "zaman",
+    # Russian is told by its script; its words here only mark function words (`is_function_word`).
+    "ru": "и в во не что как а то все но да к у же за бы по от из о об до для при с со на кто где когда почему "
+          "какой какая какие который сколько ли или это этот эта был была были есть его ее их он она они",
 }
 _STOP = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
 

@@ -57,3 +57,5 @@ def test_a_name_the_question_spells_is_shown_as_spelled_not_read_as_stem_and_suf
     german = {g.word: g for g in glosses("قال بوغدانوف", "de", "Was hat Bogdanow gesagt?")}
     assert german["بوغدانوف"].gloss == "Bogdanow"  # keyed as German spells it (w is v)
     assert glosses("يبدون مستعدين", "en", "What did Biden say?")[0].gloss != "Biden"  # "bdn": three classes
+    turkish = {g.word: g for g in glosses(quote, "tr", "Fransa Cumhurbaşkanı Macron ne dedi?")}
+    assert turkish["ماكرون"].gloss == "Macron"  # a French name keeps its own spelling in a Turkish question

@@ -106,3 +106,17 @@ def test_punctuation_does_not_hide_a_name_and_apostrophes_are_part_of_one() -> N
     assert check("Erdogan met him [1].", ["التقى أردوغان، ثم غادر"], "en").ok
     assert check("O'Brien said so [1].", ["O'Brien said so on Monday."], "en").ok
     assert not check("Xi-Li said so [1].", ["قال المسؤول ذلك"], "en").ok  # no part to check: the whole word is
+
+
+def test_a_name_is_keyed_as_the_answers_language_spells_it() -> None:
+    passage = "وقالت المتحدثة ماريا زخاروفا إن المشاورات بدأت"
+    assert check("Lo dijo Zajárova [1].", [passage], "es").ok  # Spanish j is kh: زخاروفا
+    assert check("Lo dijo Zapatero [1].", [passage], "es").problem == "“Zapatero” is not in passage [1]"
+
+
+def test_a_german_translation_is_not_failed_for_its_capitalized_nouns() -> None:
+    from qa.answers.grounding import unsupported
+
+    quote = "وكانت تركيا دعت الثلاثاء إلى تدخل عسكري بري في سوريا"
+    assert unsupported("Die Türkei forderte am Dienstag eine Bodenintervention.", [quote], "de") == ""
+    assert unsupported("Die Türkei forderte am Dienstag eine Bodenintervention.", [quote], "en") != ""

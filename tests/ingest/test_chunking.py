@@ -161,10 +161,13 @@ def test_a_title_is_never_a_chunk_of_its_own() -> None:
     assert_invariants(document, chunks)
     assert chunks[0].text.startswith("Harbour festival opens\n\nword0") and len(chunks) == 2
     assert all(words(c.text) <= 32 + 8 for c in chunks)
-    # A sentence that ends with its full stop is text, not a heading: it stays a chunk of its own.
+    byline = doc("Harbour festival opens\n\nBy Mira Castell\n\n" + body + "\n\n" + body)
+    assert chunk_document(byline, words, ChunkSettings(max_tokens=32, overlap_tokens=8))[0].text.startswith(
+        "Harbour festival opens\n\nBy Mira Castell\n\nword0")
     crlf = doc("Harbour festival opens\r\n\r\n" + body + "\r\n\r\n" + body)
     assert chunk_document(crlf, words, ChunkSettings(max_tokens=32, overlap_tokens=8))[0].text.startswith(
         "Harbour festival opens\r\n\r\nword0")
+    # A sentence that ends with its full stop is text, not a heading: it stays a chunk of its own.
     sentence = doc("The festival opens on Monday.\n\n" + body)
     assert chunk_document(sentence, words, ChunkSettings(max_tokens=32, overlap_tokens=8))[0].text == (
         "The festival opens on Monday.")

@@ -2,7 +2,6 @@
 each reads back as the article and answers the seed's questions as the `.txt` does (real model, real index)."""
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 

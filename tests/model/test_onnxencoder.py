@@ -123,6 +123,7 @@ def test_without_the_int8_graph_questions_run_in_fp32_through_onnx(cache_dir, mo
         raise PermissionError(f"[Errno 13] Permission denied: '{folder}'")
 
     monkeypatch.setattr(qa.model.onnxencoder, "ensure_quantized", read_only)
+    embedder = Embedder(cache_dir=cache_dir, precision="fp32", question_precision="int8")
     with pytest.warns(RuntimeWarning, match="int8 question graph unavailable"):
-        encoder = qa.model.onnxencoder.question_encoder(cache_dir, int8=True)
-    assert encoder is not None  # ONNX Runtime still, not sentence-transformers
+        assert embedder.query_encoder_name == "fp32"  # what runs, not what was asked for
+    assert embedder._onnx is not None and embedder._onnx.graph == "encoder.onnx"  # ONNX Runtime, not torch
