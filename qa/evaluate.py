@@ -23,7 +23,7 @@ from .answers import abstention, answering, generation
 from .answers.llm import ChatModel
 from .text.language import language_of
 from .store.build import build_index
-from .ingest.chunking import SPLITTER_VERSION, ChunkSettings
+from .ingest.chunking import ChunkSettings
 from .model.embedding import Embedder
 from .errors import InvalidArgument
 from .text.terms import normalize
@@ -192,7 +192,7 @@ def evaluate(contexts: Path, embedder: Embedder, questions: Path | None = None, 
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
         latency_p95_ms=_pct(latencies, 0.95), build_seconds=report.seconds,
         threshold=abstention.found_threshold(), chunks=report.chunks,
-        chunking={**chunking.as_dict(), "splitter": SPLITTER_VERSION},
+        chunking=chunking.recorded(),
         small_folders={size: {"answerable_refused": a / n, "unanswerable_refused": u / n}
                        for size, (a, u) in small.items()},
         answerable=tuple(answerable), unanswerable=tuple(unanswerable),

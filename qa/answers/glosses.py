@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from ..search.translation import dictionary
 from ..text import dictd
 from ..text.language import ARABIC_FUNCTION_WORDS
-from ..text.names import arabic_key, latin_key, question_names, transliterate
+from ..text.names import DISTINCT_KEY_LENGTH, arabic_key, question_names, spellings, transliterate
 from ..text.terms import normalize, terms
 
 DICTIONARY = "freedict-ara-eng"
 SENSES = 2  # the first senses of an entry: the usual ones
-NAME_KEY = 4  # consonant classes a name of the question needs to stand for a quote word
 # Arabic letters and their marks; not the Arabic comma, question mark or digits.
 ARABIC_WORD = re.compile("[\u0621-\u063a\u0640-\u065f\u0670-\u06d3\u06fa-\u06ff]+")
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
@@ -114,11 +113,9 @@ def glosses(quote: str, language: str, question: str = "") -> tuple[Gloss, ...]:
     book = glossary()
     if book is None:
         return ()
-    # Four consonant classes at least: three-class keys are shared by ordinary words (يبدون "they seem" is
-    # Biden's "bdn", بطون Putin's "btn").
-    # As the question's language spells the name, and as English does (a Turkish question about Macron).
-    spelled = {key: name for name in question_names(question) for key in (latin_key(name, language), latin_key(name))
-               if len(key) >= NAME_KEY}
+    # Only keys that tell names apart: three-class ones are ordinary words' too (بطون has Putin's "btn").
+    spelled = {key: name for name in question_names(question) for key in spellings(name, language)
+               if len(key) >= DISTINCT_KEY_LENGTH}
     seen, out = set(), []
     for word in ARABIC_WORD.findall(quote):
         key = normalize(word)
@@ -128,8 +125,5 @@ def glosses(quote: str, language: str, question: str = "") -> tuple[Gloss, ...]:
         # A name the question spells beats a reading that cuts letters off the word (ماكر+ون).
         name = spelled.get(arabic_key(key), "")
         meaning = book.gloss(word, guess=not name)
-        if name and not meaning:
-            out.append(Gloss(word, name, transliterated=True))
-            continue
-        out.append(Gloss(word, meaning) if meaning else Gloss(word, transliterate(word), transliterated=True))
+        out.append(Gloss(word, meaning) if meaning else Gloss(word, name or transliterate(word), transliterated=True))
     return tuple(out)

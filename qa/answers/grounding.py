@@ -32,7 +32,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..search.translation import STOP_WORDS, dictionary
-from ..text.names import MIN_KEY_LENGTH, arabic_key, latin_key, plain_latin
+from ..text.names import DISTINCT_KEY_LENGTH, MIN_KEY_LENGTH, arabic_key, latin_key, plain_latin, spellings
 from ..text.terms import normalize, terms
 from .glosses import ARABIC_WORD, glossary
 from ..text.language import is_stop_word, language_of
@@ -47,8 +47,6 @@ _NOUNS_CAPITALIZED = frozenset({"de"})  # every other language here writes Latin
 LANGUAGE_CHECK_WORDS = 6
 # Two spellings of one name share at least half their letters in order (difflib's ratio).
 COGNATE_RATIO = 0.5
-# Consonant keys this long tell names apart; shorter ones ("rk": Iraq) match ordinary Arabic words.
-NAME_KEY_MIN = 4
 # Words that start English sentences without being names (besides the stop words).
 _STARTERS = frozenset("according however yes also although though meanwhile therefore thus instead earlier later "
                       "today yesterday officials despite moreover now sources selon según laut".split())
@@ -183,8 +181,8 @@ def _keys(text: str) -> tuple[set[str], set[str]]:
     words = ARABIC_WORD.findall(normalize(text))
     arabic = [arabic_key(w) for w in words]
     pairs = [a + b for a, b in zip(arabic, arabic[1:]) if a and b]
-    strong = {k for k in latin + arabic + pairs if len(k) >= NAME_KEY_MIN}
-    foreign = {k for w, k in zip(words, arabic) if len(k) == NAME_KEY_MIN - 1 and _name_like(w, k)}
+    strong = {k for k in latin + arabic + pairs if len(k) >= DISTINCT_KEY_LENGTH}
+    foreign = {k for w, k in zip(words, arabic) if len(k) == DISTINCT_KEY_LENGTH - 1 and _name_like(w, k)}
     return strong, foreign
 
 
@@ -211,8 +209,9 @@ def _found(name: str, vocabulary: set[str], stems: set[str], strong: set[str], f
     book = dictionary()
     if book is not None and any(_same_stem(t, s) for t in book.translate(word) for s in stems):
         return True
-    return any(key in strong if len(key) >= NAME_KEY_MIN else len(key) == NAME_KEY_MIN - 1 and key in foreign
-               for key in {latin_key(name, language), latin_key(name)})
+    short = DISTINCT_KEY_LENGTH - 1
+    return any(key in strong if len(key) > short else len(key) == short and key in foreign
+               for key in spellings(name, language))
 
 
 _RELATED_ENDINGS = frozenset(("ي", "يه", "ه", "يا", "ون", "ين", "ان"))

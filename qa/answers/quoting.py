@@ -11,8 +11,9 @@ sentence (which won on shared words: "He added: we need ten days" after "De
 Mistura said in an interview"), or the question is in another script than
 the passage, where there are no words to share and the similarities that
 chose the sentence are close calls. docs/quality.md measures the rule
-against always joining. A heading (a line without sentence punctuation standing as its own
-paragraph: a title, a byline) is the quote only when no sentence is there.
+against always joining. A heading (a line without sentence punctuation,
+`ingest.sentences.ends_sentence`, standing as its own paragraph: a title, a
+byline) is the quote only when no sentence is there.
 This module does not decide whether to answer.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 
 import numpy as np
 
+from ..ingest.sentences import ends_sentence
 from ..search.loaded import LoadedIndex
 from ..search.results import Search
 from ..text.language import is_function_word, language_of
@@ -31,9 +33,7 @@ from ..text.terms import terms
 QUOTE_MAX_CHARS = 400
 OVERLAP_WEIGHT = 0.3
 QUOTE_PASSAGES = 3  # sentences are picked from the best few passages only
-# Sentence-ending punctuation, with closing quotes or brackets after it.
 _WORD = re.compile(r"\w+", re.UNICODE)
-_ENDS_SENTENCE = re.compile(r"[.!?؟۔…:;؛]['\"”’»›)\]]*\s*$")
 
 
 def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int, list[int]]:
@@ -44,7 +44,7 @@ def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int
     # What a neighbour must share to join: the question's content words ("the" and "في" say nothing,
     # nor the "s" of "Russia's" or the "l" of "l'armée"; "UN" and "9" do).
     language = language_of(search.query)
-    content = ({t for t in terms(" ".join(w for w in _WORD.findall(search.query) if not is_function_word(w, language)))
+    content = ({t for w in _WORD.findall(search.query) if not is_function_word(w, language) for t in terms(w)
                 if len(t) > 1} | set(search.names) | set().union(*search.translations))
     words = _words_and_keys if search.names else terms  # keys only cost time when asked for
     arabic_question = language == "ar"
@@ -88,7 +88,7 @@ def _belongs(idx: LoadedIndex, rows: np.ndarray, i: int, n: int, related: bool, 
         return False
     if _paragraph_break(_between(idx, rows[first], rows[second])) or _is_heading(idx, rows, n):
         return False
-    fragment = not _ENDS_SENTENCE.search(idx.unit_text(rows[first]))
+    fragment = not ends_sentence(idx.unit_text(rows[first]))
     return fragment or related or similar[n] >= similar[i]
 
 
@@ -104,7 +104,7 @@ def _paragraph_break(gap: str) -> bool:
 
 def _is_heading(idx: LoadedIndex, rows: np.ndarray, i: int) -> bool:
     """A line without sentence punctuation with a paragraph break (or its chunk's edge) on both sides."""
-    if _ENDS_SENTENCE.search(idx.unit_text(rows[i])):
+    if ends_sentence(idx.unit_text(rows[i])):
         return False
     chunk = idx.chunks[int(idx.unit_chunk[rows[i]])]
     start, end = int(idx.unit_start[rows[i]]) - chunk.start, int(idx.unit_end[rows[i]]) - chunk.start

@@ -1,8 +1,8 @@
 """Splitting a `Document` into retrieval chunks.
 
 Job: cut a document into overlapping pieces of at most `max_tokens` tokens (a
-heading may add up to `overlap_tokens`, below)
-(as measured by the caller's `length_function`) with langchain's
+heading may add up to `overlap_tokens`, below) (as measured by the caller's
+`length_function`) with langchain's
 `RecursiveCharacterTextSplitter`, preferring paragraph, line, sentence and
 clause boundaries in Arabic and Latin text, and give every chunk exact
 character offsets into `Document.text` plus a stable id.
@@ -11,9 +11,10 @@ Left out on purpose: no tokenizer (the caller supplies the token counter), no
 text normalization, no embedding, no sentence segmentation (see `sentences`).
 
 A heading is not a passage: a piece that is whole lines of the document
-without sentence punctuation (a title, a title and its byline) joins the piece after it, as
-long as the two stay within max_tokens + overlap_tokens (and MAX_TOKENS). The splitter leaves a title alone when the first
-paragraph does not fit beside it; in 1,000 news articles (title, blank line,
+without sentence punctuation (a title, a title and its byline:
+`sentences.ends_sentence`) joins the piece after it, as long as the two stay
+within max_tokens + overlap_tokens (and MAX_TOKENS). The splitter leaves a
+title alone when the first paragraph does not fit beside it; in 1,000 news articles (title, blank line,
 text) that made 606 of 3,595 chunks a bare title, which short questions then
 matched better than the text (docs/quality.md).
 
@@ -23,13 +24,13 @@ and the chunks together cover every non-whitespace character of the document.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from .documents import Document
+from .sentences import ends_sentence
 from ..errors import InvalidArgument
 
 # Coarsest first. Each separator stays at the end of the piece before it
@@ -44,7 +45,6 @@ MIN_TOKENS, MAX_TOKENS = 16, 500
 # How `chunk_document` cuts, in the index manifest beside the settings: bumped when the same settings
 # cut differently, so an index built the old way is rebuilt rather than mixed. 2: headings join the text.
 SPLITTER_VERSION = 2
-_ENDS_SENTENCE = re.compile(r"[.!?؟۔…:;؛]['\"”’»›)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,13 @@ class ChunkSettings:
             )
 
     def as_dict(self) -> dict[str, int]:
-        """Plain values for the index manifest; `ChunkSettings(**d)` rebuilds it."""
+        """Plain values; `ChunkSettings(**d)` rebuilds it."""
         return asdict(self)
+
+    def recorded(self) -> dict[str, int]:
+        """What an index manifest (and `qa eval`'s report) records of how it was chunked: the settings and
+        SPLITTER_VERSION, so an index cut another way is rebuilt."""
+        return {**self.as_dict(), "splitter": SPLITTER_VERSION}
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,7 @@ def _line_edge(text: str, position: int, step: int) -> bool:
 def _is_heading(text: str, start: int, end: int) -> bool:
     """Is text[start:end] whole lines, none with sentence punctuation (a title, or a title and its byline)?"""
     lines = [line.strip() for line in text[start:end].splitlines() if line.strip()]
-    return (bool(lines) and not any(_ENDS_SENTENCE.search(line) for line in lines)
+    return (bool(lines) and not any(ends_sentence(line) for line in lines)
             and _line_edge(text, start - 1, -1) and _line_edge(text, end, 1))
 
 

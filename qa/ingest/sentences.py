@@ -31,6 +31,17 @@ _ABBREVIATIONS = frozenset(
     "Mt Ft vs cf approx".split()
 )
 _SOFT_BREAKS = "،,؛;"
+# A line that ends like this is text; one that does not may be a heading (`ends_sentence`).
+_ENDS_SENTENCE = re.compile(r"[.!?؟۔…:;؛]['\"”’»›)\]]*\s*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Does `text` end with sentence punctuation, a colon or a semicolon (closing quotes or brackets after)?
+
+    A line that does not is a title, a byline or a fragment: chunking joins headings to the text after them
+    and quoting never quotes one alone.
+    """
+    return bool(_ENDS_SENTENCE.search(text))
 
 
 @dataclass(frozen=True)

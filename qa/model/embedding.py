@@ -22,7 +22,7 @@ from ..errors import InvalidArgument, ModelUnavailable
 from .background import cached_background
 from .device import resolve_device
 from .pooling import bucket, mean_pool
-from .precision import CpuInfo, choose, question_int8, read_cpu
+from .precision import CpuInfo, choose, read_cpu
 from .prepare import resolve_model_path
 from .sparse import normalize_rows
 
@@ -83,7 +83,8 @@ class Embedder:
         # redone in fp32): batches run on the CPU's bf16 units with half the memory (docs/benchmarks.md).
         # Questions of the default model run through ONNX Runtime (`_query_encoder`), in fp32 unless int8 is asked for.
         self.bf16_weights = self.bf16 and model == DEFAULT_MODEL
-        self.question_int8 = question_int8(question_precision)
+        # Only when asked for: on every CPU kind int8 costs more than `qa eval` allows (precision.py).
+        self.question_int8 = question_precision == "int8"
         self._onnx: OnnxEncoder | None = None
         self._onnx_failed = False
         self._query_lock = threading.Lock()  # question encoder and sparse head, loaded apart from the model

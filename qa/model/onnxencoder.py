@@ -14,8 +14,8 @@ dozen rows with pread; the graph itself holds the other 21M weights.
 exporter) and `ensure_quantized` its int8 graph beside the fp32 one (ONNX
 Runtime's dynamic quantization of the MatMul weights, per output channel, 7
 bits so that CPUs without VNNI cannot saturate: the same results on every
-kind; about twice as fast, but beyond the 0.005 `qa eval` allows, so only on
-request: docs/quality.md);
+kind; 2.25x faster per question on one AVX-512-BF16 thread, but beyond the
+0.005 `qa eval` allows, so only on request: docs/benchmarks.md, docs/quality.md);
 `OnnxEncoder` needs only onnxruntime, tokenizers and numpy, so a server
 answering questions never imports sentence-transformers.
 """
@@ -24,8 +24,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 import shutil
+import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path

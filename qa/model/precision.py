@@ -7,8 +7,9 @@ CPU's flags, never assumed; a oneDNN ISA cap (ONEDNN_MAX_CPU_ISA, read by
 `config`) below bf16 counts as a CPU without it. Questions (ONNX Runtime)
 run in fp32 unless int8 is asked for (`QA_QUESTION_PRECISION=int8`): the int8
 graph, quantized per output channel to 7 bits (no saturation on CPUs without
-VNNI, so the same results on every kind), answers about twice as fast but
-moves `qa eval` by more than the 0.005 allowed (docs/quality.md). This module decides; it runs no model.
+VNNI, so the same results on every kind), answers 2.25x faster on one
+AVX-512-BF16 thread (docs/benchmarks.md) but moves `qa eval` by more than the
+0.005 allowed (docs/quality.md). This module decides; it runs no model.
 
 >>> choose(CpuInfo("Zen 4", frozenset({"avx2", "avx512f", "avx512_bf16"}))).bf16
 True
@@ -25,7 +26,6 @@ BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 CAPS_WITHOUT_BF16 = frozenset({"SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE", "AVX512_CORE_VNNI"})
 CPUINFO = Path("/proc/cpuinfo")
 SETTINGS = ("auto", "fp32", "bf16")
-QUESTION_SETTINGS = ("auto", "int8", "fp32")
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,3 @@ def choose(cpu: CpuInfo, setting: str = "auto") -> Precision:
         return Precision(False, f"{cpu.kind}, capped at {cpu.isa_cap}: bf16 would be emulated")
     return Precision(False, f"{cpu.kind}: no bf16 instructions, bf16 would be emulated")
 
-
-def question_int8(setting: str = "auto") -> bool:
-    """Do questions run through the int8 graph? Only when asked for (QA_QUESTION_PRECISION=int8): on every
-    CPU kind it costs more quality than `qa eval` allows (see the module docstring)."""
-    if setting not in QUESTION_SETTINGS:
-        raise ValueError(f"question precision {setting!r} must be one of {', '.join(QUESTION_SETTINGS)}")
-    return setting == "int8"

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import index as store
-from ..ingest.chunking import SPLITTER_VERSION, ChunkSettings, chunk_document
+from ..ingest.chunking import ChunkSettings, chunk_document
 from ..ingest.documents import Document, SkippedFile, read_documents
 from ..model.embedding import Embedder
 from ..errors import IndexIncompatible, IndexNotFound, IndexWriteFailed, NoDocuments
@@ -182,7 +182,7 @@ def build_index(seeds_dir: Path, index_dir: Path, embedder: Embedder,
             if not docs and not allow_empty:
                 detail = f" ({len(skipped)} file(s) skipped)" if skipped else ""
                 raise NoDocuments(f"no readable .txt or .md documents in {seeds_dir}{detail}")
-            chunking = {**settings.as_dict(), "splitter": SPLITTER_VERSION}
+            chunking = settings.recorded()
             prev = _previous(index_dir, embedder.model_name, chunking)
             prev_docs = {d.source: d for d in prev.manifest.documents} if prev else {}
             previous = _Previous.of(prev) if prev is not None else None

@@ -38,11 +38,14 @@ _STOP_WORDS = {
           "viele hat haben mit von zu im in auf für nach",
     "tr": "bir ve ne kim nerede neden nasıl hangi kaç mı mi mu mü ile bu şu için da de olarak oldu kimdir nedir "
           "zaman",
-    # Russian is told by its script; its words here only mark function words (`is_function_word`).
-    "ru": "и в во не что как а то все но да к у же за бы по от из о об до для при с со на кто где когда почему "
-          "какой какая какие который сколько ли или это этот эта был была были есть его ее их он она они",
 }
 _STOP = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
+# Russian is told by its script, so its function words serve `is_function_word` only.
+_RUSSIAN_FUNCTION_WORDS = frozenset("""
+и в во не что как а то все но да к у же за бы по от из о об до для при с со на кто где когда почему
+какой какая какие который сколько ли или это этот эта был была были есть его ее их он она они
+""".split())
+
 
 def language_of(text: str) -> str:
     """The language of the messages for `text` (one of LANGUAGES; 'en' when unsure)."""
@@ -91,4 +94,4 @@ def is_function_word(word: str, language: str) -> bool:
     key = normalize(word)
     if language == "ar":
         return key in ARABIC_FUNCTION_WORDS
-    return key in _STOP.get(language, frozenset())
+    return key in (_RUSSIAN_FUNCTION_WORDS if language == "ru" else _STOP.get(language, frozenset()))

@@ -42,6 +42,9 @@ from .terms import normalize
 
 KEY_PREFIX = "~"
 MIN_KEY_LENGTH = 3
+# Keys this long tell names apart by sound alone; shorter ones are shared by ordinary Arabic words
+# ("rk": Iraq; يبدون "they seem" has Biden's "bdn"), so they need other evidence that a word is a name.
+DISTINCT_KEY_LENGTH = 4
 
 # Arabic letters after `terms.normalize` (alef forms, ta marbuta, ya unified), plus
 # the Persian/Urdu letters used for foreign names. "" = dropped (vowels and weak letters).
@@ -121,6 +124,12 @@ def document_keys(text: str) -> list[str]:
     return [KEY_PREFIX + k for k in keys if _keep(k)]
 
 
+def spellings(word: str, language: str) -> tuple[str, ...]:
+    """The consonant keys a name may have: as `language` spells it, then as English does when that differs
+    (a Spanish question keeps "Johnson" English)."""
+    return tuple(dict.fromkeys((latin_key(word, language), latin_key(word))))
+
+
 def question_keys(question: str, vocabulary: Collection[str] = frozenset(),
                   known_keys: Collection[str] = frozenset()) -> list[str]:
     """Keys of the question's capitalized Latin- or Cyrillic-script words, the first word excepted, as the
@@ -136,8 +145,8 @@ def question_keys(question: str, vocabulary: Collection[str] = frozenset(),
     for word in question_names(question):
         if normalize(word) in vocabulary:
             continue
-        own, plain = KEY_PREFIX + latin_key(word, language), KEY_PREFIX + latin_key(word)
-        keys.append(plain if own not in known_keys and plain in known_keys else own)
+        options = [KEY_PREFIX + key for key in spellings(word, language)]
+        keys.append(next((key for key in options if key in known_keys), options[0]))
     return [k for k in keys if _keep(k[len(KEY_PREFIX):])]
 
 

@@ -78,14 +78,16 @@ def test_a_gpu_that_is_not_there_is_a_one_line_error(monkeypatch):
         resolve_device("cuda")
 
 
-def test_questions_run_in_int8_only_when_asked_for(monkeypatch):
+def test_questions_run_in_int8_only_when_asked_for(monkeypatch, cache_dir):
     from qa.config import load_settings
     from qa.errors import InvalidArgument
-    from qa.model.precision import question_int8
+    from qa.model.embedding import Embedder
 
-    assert question_int8("int8") and not question_int8("auto") and not question_int8("fp32")
-    with pytest.raises(ValueError, match="int8"):
-        question_int8("bf16")
+    for cpu in (CpuInfo("test", ZEN4), CpuInfo("test", AVX2_ONLY), CpuInfo("test", AMX)):
+        assert not Embedder(cache_dir=cache_dir, cpu=cpu, device="cpu").question_int8  # auto: fp32 on every kind
+    assert Embedder(cache_dir=cache_dir, question_precision="int8").question_int8
+    with pytest.raises(InvalidArgument, match="question_precision"):
+        Embedder(cache_dir=cache_dir, question_precision="bf16")
     monkeypatch.setenv("QA_QUESTION_PRECISION", "fp32")
     assert load_settings().question_precision == "fp32"
     monkeypatch.setenv("QA_QUESTION_PRECISION", "int4")
