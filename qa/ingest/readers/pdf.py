@@ -11,7 +11,11 @@ order and works from where the glyphs are drawn:
    that way), NFKC per glyph (presentation forms and lam-alef ligatures to base
    letters); text running in another direction than most is dropped, and a page
    turned by /Rotate is turned back;
-2. lines by baseline (tolerance relative to the font size);
+2. columns: a page (or a band of it, under a headline across the page) whose text
+   runs in columns side by side is cut at the gutters between them, and the
+   columns are read one after the other, the right one first on a page of mostly
+   right-to-left text; then lines by baseline within each column (tolerance
+   relative to the font size);
 3. each line's glyphs by x, i.e. in visual order, each combining mark kept with
    its letter (found through the content stream's order); spaces where the PDF
    has a space glyph or where a gap is most of a space wide;
@@ -28,7 +32,7 @@ order and works from where the glyphs are drawn:
 
 Paragraphs are separated by a blank line, the lines of a paragraph joined by a
 space (a line break would end a sentence for the sentence splitter); a
-paragraph that runs on over a page break stays one. `Metadata.pages` holds the
+paragraph that runs on over a page or column break stays one. `Metadata.pages` holds the
 offset at which each page's text starts. One-line paragraphs repeated at the
 top or bottom of most pages (running headers, page numbers) are dropped.
 Metadata comes from the info dictionary (Title, Author, CreationDate as an ISO
@@ -58,6 +62,20 @@ SPACE_GAP = 0.12
 LINE_TOLERANCE = 0.4
 # A line starts or ends "at the margin" within this many font sizes of it.
 FLUSH_TOLERANCE = 1.0
+# Columns (see `_gutter`): a gutter is an empty band at least this many font sizes wide
+# between text on either side, each side at least COLUMN_LINES lines and COLUMN_WIDTH font
+# sizes wide, its lines filling COLUMN_FILL of that width on the median (text, not a table's
+# cells), the two sides side by side over COLUMN_OVERLAP of the band's height.
+GUTTER_WIDTH = 1.0
+COLUMN_LINES = 3
+COLUMN_WIDTH = 8.0
+COLUMN_FILL = 0.6
+COLUMN_OVERLAP = 0.6
+# Rows at either end of a gutter's run further than this many font sizes from the next
+# (the second figure for a row in another type size) are no part of the columns: a running
+# header or footer whose parts miss the gutter, a headline.
+COLUMN_DETACHED = 3.0
+COLUMN_DETACHED_OTHER_SIZE = 2.0
 
 _ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _SPACES = re.compile(r"[ \t\u00A0\u2000-\u200B\u3000]+")
@@ -93,6 +111,7 @@ class _Line:
 @dataclass
 class _Paragraph:
     lines: list[_Line]
+    column: int = 0  # which of the page's columns (in reading order) it is in
     rtl: bool = False
     align: str = ""
     texts: list[str] = field(default_factory=list)
@@ -348,8 +367,8 @@ def _space_gap(glyphs: list[_Glyph]) -> float:
     return min(0.3, max(SPACE_GAP, 0.6 * statistics.median(spaces)))
 
 
-def _lines(glyphs: list[_Glyph]) -> list[_Line]:
-    space_gap = _space_gap(glyphs)
+def _rows(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """The glyphs grouped by baseline, top to bottom."""
     glyphs = sorted(glyphs, key=lambda g: (g.y, g.x0))
     groups: list[list[_Glyph]] = []
     for g in glyphs:
@@ -361,8 +380,12 @@ def _lines(glyphs: list[_Glyph]) -> list[_Line]:
                 last.append(g)
                 continue
         groups.append([g])
+    return groups
+
+
+def _lines(glyphs: list[_Glyph], space_gap: float) -> list[_Line]:
     lines = []
-    for group in groups:
+    for group in _rows(glyphs):
         ink = [g for g in group if g.text.strip()]
         if not ink:
             continue
@@ -475,23 +498,179 @@ def _visual(line: _Line, space_gap: float = SPACE_GAP) -> None:
     line.rtl_glyphs, line.ltr_glyphs = rtl, ltr
 
 
+# ---------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True)
+class _Band:
+    """An x band free of ink in rows `first` to `last` (indices into the rows it was found in)."""
+
+    x0: float
+    x1: float
+    first: int
+    last: int
+
+
+def _free(row: list[_Glyph], left: float, right: float, width: float) -> list[tuple[float, float]]:
+    """The x intervals between `left` and `right` that no glyph of the row touches, at least `width` wide."""
+    free = []
+    edge = left
+    for g in sorted(row, key=lambda g: g.x0):
+        if g.x0 - edge >= width:
+            free.append((edge, g.x0))
+        edge = max(edge, g.x1)
+    if right - edge >= width:
+        free.append((edge, right))
+    return free
+
+
+def _bands(rows: list[list[_Glyph]], width: float) -> list[_Band]:
+    """Every x band at least `width` wide free of ink in a run of consecutive rows, each as tall as it runs."""
+    left = min(g.x0 for row in rows for g in row)
+    right = max(g.x1 for row in rows for g in row)
+    found: list[_Band] = []
+    open_: list[_Band] = []
+    for n, row in enumerate(rows):
+        free = _free(row, left, right, width)
+        going: dict[tuple[float, float], _Band] = {}
+        for band in open_:
+            narrowed = [(max(band.x0, a), min(band.x1, b)) for a, b in free]
+            narrowed = [(a, b) for a, b in narrowed if b - a >= width]
+            if not narrowed:
+                found.append(band)
+            for a, b in narrowed:
+                if (a, b) not in going or going[(a, b)].first > band.first:
+                    going[(a, b)] = _Band(a, b, band.first, n)
+        for a, b in free:
+            going.setdefault((a, b), _Band(a, b, n, n))
+        open_ = list(going.values())
+    return found + open_
+
+
+@dataclass(frozen=True)
+class _Stretch:
+    """The ink of a row next to a band on one side, up to the first gap as wide as a gutter."""
+
+    y: float
+    x0: float
+    x1: float
+
+
+def _next_to(ink: list[_Glyph], edge: float, width: float) -> _Stretch:
+    """The stretch of `ink` that reaches furthest toward `edge`, cut at the first gap `width` wide."""
+    toward = sorted(ink, key=lambda g: abs(g.center - edge))
+    x0, x1 = toward[0].x0, toward[0].x1
+    for g in toward[1:]:
+        if g.x1 < x0 - width or g.x0 > x1 + width:
+            break
+        x0, x1 = min(x0, g.x0), max(x1, g.x1)
+    return _Stretch(toward[0].y, x0, x1)
+
+
+def _is_gutter(band: _Band, rows: list[list[_Glyph]], size: float) -> bool:
+    """Whether the band parts two columns of text: several lines next to it on each side, each side
+    wide and filled by its lines (a table's cells are narrow or short; a third column beyond a
+    gutter is no part of a side), the sides side by side over most of the band's height (not a
+    short note beside a paragraph)."""
+    width = GUTTER_WIDTH * size
+    sides: list[list[_Stretch]] = [[], []]
+    for row in rows[band.first:band.last + 1]:
+        left = [g for g in row if g.x1 <= band.x0]
+        right = [g for g in row if g.x0 >= band.x1]
+        if left:
+            sides[0].append(_next_to(left, band.x0, width))
+        if right:
+            sides[1].append(_next_to(right, band.x1, width))
+    for side in sides:
+        if len(side) < COLUMN_LINES:
+            return False
+        extent = max(s.x1 for s in side) - min(s.x0 for s in side)
+        if extent < COLUMN_WIDTH * size or statistics.median(s.x1 - s.x0 for s in side) < COLUMN_FILL * extent:
+            return False
+    tops = [min(s.y for s in side) for side in sides]
+    bottoms = [max(s.y for s in side) for side in sides]
+    height = max(bottoms) - min(tops)
+    return height > 0 and min(bottoms) - max(tops) >= COLUMN_OVERLAP * height
+
+
+def _gutter(rows: list[list[_Glyph]]) -> _Band | None:
+    """The gutter between two columns that runs through the most rows, if there is one."""
+    ink_rows = [[g for g in row if g.text.strip()] for row in rows]
+    if len(ink_rows) < COLUMN_LINES or not all(ink_rows):
+        return None
+    size = statistics.median(g.size for row in ink_rows for g in row)
+    bands = [_attached(band, ink_rows, size) for band in _bands(ink_rows, GUTTER_WIDTH * size)]
+    gutters = [band for band in bands if _is_gutter(band, ink_rows, size)]
+    return max(gutters, key=lambda b: (b.last - b.first, b.x1 - b.x0), default=None)
+
+
+def _attached(band: _Band, rows: list[list[_Glyph]], size: float) -> _Band:
+    """The band without the rows at its ends that stand apart from the rest (`size`: the text's)."""
+
+    def apart(end: int, neighbour: int) -> bool:
+        own = statistics.median(g.size for g in rows[end])
+        other_size = abs(own - size) > 0.15 * max(own, size)
+        limit = COLUMN_DETACHED_OTHER_SIZE if other_size else COLUMN_DETACHED
+        return abs(rows[end][0].y - rows[neighbour][0].y) > limit * size
+
+    first, last = band.first, band.last
+    while first < last and apart(first, first + 1):
+        first += 1
+    while last > first and apart(last, last - 1):
+        last -= 1
+    return _Band(band.x0, band.x1, first, last)
+
+
+def _columns(glyphs: list[_Glyph], rtl: bool) -> list[list[_Glyph]]:
+    """The glyphs cut into columns, in reading order (right to left when `rtl`).
+
+    The rows above and below the rows a gutter runs through (a headline across the page,
+    a band laid out otherwise) are looked at on their own, and so is each column (a
+    third column beside it).
+    """
+    rows = [row for row in _rows(glyphs) if any(g.text.strip() for g in row)]
+    band = _gutter(rows)
+    if band is None:
+        return [glyphs] if glyphs else []
+    middle = (band.x0 + band.x1) / 2
+    run = [g for row in rows[band.first:band.last + 1] for g in row]
+    first = [g for g in run if g.center < middle]
+    second = [g for g in run if g.center >= middle]
+    if rtl:
+        first, second = second, first
+    above = [g for row in rows[:band.first] for g in row]
+    below = [g for row in rows[band.last + 1:] for g in row]
+    # Glyphs of no ink (spaces) on no row of ink stay out: they would make no line anyway.
+    return [
+        block
+        for part in (_columns(above, rtl), _columns(first, rtl), _columns(second, rtl), _columns(below, rtl))
+        for block in part
+    ]
+
+
+def _mostly_rtl(glyphs: list[_Glyph]) -> bool:
+    """Whether more of the glyphs are right-to-left letters than left-to-right ones (read the right column first)."""
+    kinds = Counter(_first_strong(g.text) for g in glyphs)
+    return kinds["R"] > kinds["L"]
+
+
 # ---------------------------------------------------------------- paragraphs
 
 
 def _page_paragraphs(page) -> list[_Paragraph]:
-    lines = _lines(_glyphs(page))
-    if not lines:
+    glyphs = _glyphs(page)
+    space_gap = _space_gap(glyphs)
+    columns = [lines for block in _columns(glyphs, _mostly_rtl(glyphs)) if (lines := _lines(block, space_gap))]
+    if not columns:
         return []
-    left = min(line.x0 for line in lines)
-    right = max(line.x1 for line in lines)
     # Line spacing in font sizes: lines of one paragraph follow each other at the smallest
     # regular step of their size; a larger step (or a change of size) starts a paragraph.
-    same = lambda a, b: abs(a.size - b.size) <= 0.15 * max(a.size, b.size)
     ratios: dict[float, list[float]] = {}
-    for a, b in pairwise(lines):
-        ratio = (b.y - a.y) / max(a.size, 1e-3)
-        if same(a, b) and 0.6 < ratio < 3.5:
-            ratios.setdefault(round(a.size), []).append(ratio)
+    for lines in columns:
+        for a, b in pairwise(lines):
+            ratio = (b.y - a.y) / max(a.size, 1e-3)
+            if _same_size(a, b) and 0.6 < ratio < 3.5:
+                ratios.setdefault(round(a.size), []).append(ratio)
     everything = sorted(r for rs in ratios.values() for r in rs)
     overall = everything[len(everything) * 3 // 10] if everything else 1.5
 
@@ -500,14 +679,28 @@ def _page_paragraphs(page) -> list[_Paragraph]:
         return own[len(own) * 3 // 10] if len(own) >= 3 else overall
 
     paragraphs: list[_Paragraph] = []
+    for column, lines in enumerate(columns):
+        paragraphs += _paragraphs(lines, column, spacing)
+    return paragraphs
+
+
+def _same_size(a: _Line, b: _Line) -> bool:
+    return abs(a.size - b.size) <= 0.15 * max(a.size, b.size)
+
+
+def _paragraphs(lines: list[_Line], column: int, spacing) -> list[_Paragraph]:
+    """One column's lines as paragraphs: a step over `spacing(size)` font sizes or a change of size parts them."""
+    left = min(line.x0 for line in lines)
+    right = max(line.x1 for line in lines)
+    paragraphs: list[_Paragraph] = []
     for line in lines:
         if paragraphs:
             prev = paragraphs[-1].lines[-1]
             ratio = (line.y - prev.y) / max(prev.size, 1e-3)
-            if same(line, prev) and ratio <= 1.15 * spacing(prev.size) + 0.05:
+            if _same_size(line, prev) and ratio <= 1.15 * spacing(prev.size) + 0.05:
                 paragraphs[-1].lines.append(line)
                 continue
-        paragraphs.append(_Paragraph(lines=[line]))
+        paragraphs.append(_Paragraph(lines=[line], column=column))
     for para in paragraphs:
         para.align = _alignment(para, left, right)
     return paragraphs
@@ -749,11 +942,12 @@ def _join_lines(texts: list[str]) -> str:
 
 
 def _continues(para: _Paragraph, page_lines: list[_Line], following: _Paragraph | None) -> bool:
-    """Whether a page's last paragraph runs on to the next page's first one.
+    """Whether a page's (or column's) last paragraph runs on to the next one's first.
 
     It does when its last line ends without a full stop (or ends one and fills the
     line from margin to margin, as justified text does), reaches most of the way
     across, and the next page goes on in the same type size and direction.
+    `page_lines` are the lines of the page or column the paragraph ends.
     """
     if following is None or not page_lines:
         return False
@@ -769,6 +963,10 @@ def _continues(para: _Paragraph, page_lines: list[_Line], following: _Paragraph 
     return (last.x1 - last.x0) >= 0.6 * max(1e-3, right - left)
 
 
+def _column_lines(paras: list[_Paragraph], column: int) -> list[_Line]:
+    return [line for para in paras if para.column == column for line in para.lines]
+
+
 def _assemble(paged: list[list[_Paragraph]]) -> tuple[str, list[int]]:
     """The document's text and the offset at which each page's text starts."""
     text = ""
@@ -777,10 +975,15 @@ def _assemble(paged: list[list[_Paragraph]]) -> tuple[str, list[int]]:
     for paras in paged:
         paras = [para for para in paras if _join_lines(para.texts)]
         start = None
-        for para in paras:
+        for n, para in enumerate(paras):
             if text:
-                runs_on = start is None and bool(last_page) and _continues(
-                    last_page[-1], [line for p in last_page for line in p.lines], para)
+                if start is None:  # the page's first paragraph: on from the last page's last column?
+                    runs_on = bool(last_page) and _continues(
+                        last_page[-1], _column_lines(last_page, last_page[-1].column), para)
+                else:  # on from the column before (a column break: back up to the next column's top)?
+                    prev = paras[n - 1]
+                    runs_on = (prev.column != para.column and para.lines[0].y < prev.lines[-1].y
+                               and _continues(prev, _column_lines(paras, prev.column), para))
                 text += " " if runs_on else "\n\n"
             if start is None:
                 start = len(text)

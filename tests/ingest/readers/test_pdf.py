@@ -90,10 +90,101 @@ def test_one_page_documents_have_one_page_offset(stem):
     assert extracted(stem).meta.pages == (0,)
 
 
-def test_running_header_and_footer_are_dropped():
-    text = extracted("ar_seed.chromium_hf").text
+@pytest.mark.parametrize("stem", ["ar_seed.chromium", "ar_seed.chromium_columns"])
+def test_running_header_and_footer_are_dropped(stem):
+    text = extracted(f"{stem}_hf").text
     assert "file:" not in text and "1/2" not in text and "2/2" not in text
-    assert canonical(text) == canonical(extracted("ar_seed.chromium").text)
+    assert canonical(text) == canonical(extracted(stem).text)
+
+
+def test_columns_are_found_in_the_fixtures():
+    """Without column detection the two columns' lines would interleave (CER about 0.7)."""
+    columns = [stem for stem in PRINTED if ".chromium_columns" in stem]
+    assert {"ar_seed.chromium_columns", "ar_xquad.chromium_columns", "en_xquad.chromium_columns"} <= set(columns)
+    for stem in columns:
+        with reader_pdf(stem) as pdf:
+            glyphs = reader._glyphs(pdf.pages[0])
+        width = pdf_width(stem)
+        blocks = [block for block in reader._columns(glyphs, reader._mostly_rtl(glyphs))
+                  if len(reader._lines(block, reader.SPACE_GAP)) >= 3]  # not a headline, header or footer
+        columns = [(x0, x1) for x0, x1 in _spans([[g for g in b if g.text.strip()] for b in blocks])
+                   if x1 - x0 < width / 2]
+        assert len(columns) == 2, (stem, columns)
+        # Right column first for Arabic, left first for English.
+        assert (columns[0][0] > columns[1][0]) == (not stem.startswith("en_")), (stem, spans)
+
+
+def reader_pdf(stem: str):
+    import pdfplumber
+
+    return pdfplumber.open(FIXTURES / f"{stem}.pdf")
+
+
+def pdf_width(stem: str) -> float:
+    with reader_pdf(stem) as pdf:
+        return float(pdf.pages[0].width)
+
+
+# Synthetic pages for the column detection: one glyph per 5 points, words of six letters,
+# text 10 points high; a row is given as the x spans its text covers.
+def _row(y: float, *spans: tuple[float, float], letter: str = "a") -> list:
+    glyphs = []
+    for x0, x1 in spans:
+        x, n = x0, 0
+        while x + 5 <= x1 + 0.01:
+            glyphs.append(reader._Glyph(text=letter, x0=x, x1=x + 5, y=y, size=10.0, index=len(glyphs)))
+            n += 1
+            x += 8 if n % 6 == 0 else 5  # a word gap after six letters
+        glyphs[-1].x1 = x1
+    return glyphs
+
+
+def _page(rows: list[list]) -> list:
+    glyphs = [g for row in rows for g in row]
+    for n, g in enumerate(glyphs):
+        g.index = n
+    return glyphs
+
+
+def _spans(blocks: list) -> list[tuple[int, int]]:
+    return [(round(min(g.x0 for g in b)), round(max(g.x1 for g in b))) for b in blocks]
+
+
+def test_two_columns_under_a_headline_are_read_column_by_column():
+    headline = _row(20, (50, 540))
+    body = [_row(50 + 14 * n, (50, 280), (310, 540)) for n in range(12)]
+    last = [_row(50 + 14 * 12, (50, 150))]  # the left column one line longer, ending short
+    glyphs = _page([headline, *body, *last])
+    assert _spans(reader._columns(glyphs, rtl=False)) == [(50, 540), (50, 280), (310, 540)]
+    assert _spans(reader._columns(glyphs, rtl=True)) == [(50, 540), (310, 540), (50, 280)]
+
+
+def test_three_columns_and_a_band_below_them():
+    body = [_row(20 + 14 * n, (50, 200), (225, 375), (400, 550)) for n in range(10)]
+    below = [_row(20 + 14 * n, (50, 550)) for n in range(11, 15)]
+    blocks = reader._columns(_page(body + below), rtl=False)
+    assert _spans(blocks) == [(50, 200), (225, 375), (400, 550), (50, 550)]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # one column of text with short last lines of paragraphs
+        [_row(20 + 14 * n, (50, 540 if n % 4 != 3 else 200)) for n in range(16)],
+        # a centred title over one column
+        [_row(20, (220, 370))] + [_row(50 + 14 * n, (50, 540)) for n in range(10)],
+        # a table of numbers: a label column and three narrow columns of figures
+        [_row(20 + 14 * n, (50, 180), (300, 330), (400, 430), (500, 530)) for n in range(12)],
+        # short lines side by side (a list beside a list of figures)
+        [_row(20 + 14 * n, (50, 90), (300, 320)) for n in range(12)],
+        # a two-line note beside a paragraph
+        [_row(20 + 14 * n, (50, 280), *([(310, 540)] if n < 2 else [])) for n in range(12)],
+    ],
+    ids=["one-column", "centred-title", "table", "short-lines", "note-beside-paragraph"],
+)
+def test_what_is_not_columns_is_not_split(rows):
+    glyphs = _page(rows)
+    assert reader._columns(glyphs, rtl=False) == [glyphs]
 
 
 @pytest.mark.parametrize("stem", PRINTED)
