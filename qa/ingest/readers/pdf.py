@@ -609,8 +609,7 @@ def _attached(band: _Band, rows: list[list[_Glyph]], size: float) -> _Band:
 
     def apart(end: int, neighbour: int) -> bool:
         own = statistics.median(g.size for g in rows[end])
-        other_size = abs(own - size) > 0.15 * max(own, size)
-        limit = COLUMN_DETACHED_OTHER_SIZE if other_size else COLUMN_DETACHED
+        limit = COLUMN_DETACHED if _sizes_alike(own, size) else COLUMN_DETACHED_OTHER_SIZE
         return abs(rows[end][0].y - rows[neighbour][0].y) > limit * size
 
     first, last = band.first, band.last
@@ -684,8 +683,13 @@ def _page_paragraphs(page) -> list[_Paragraph]:
     return paragraphs
 
 
+def _sizes_alike(a: float, b: float) -> bool:
+    """One type size, give or take what rounding and scaling change (15 %)."""
+    return abs(a - b) <= 0.15 * max(a, b)
+
+
 def _same_size(a: _Line, b: _Line) -> bool:
-    return abs(a.size - b.size) <= 0.15 * max(a.size, b.size)
+    return _sizes_alike(a.size, b.size)
 
 
 def _paragraphs(lines: list[_Line], column: int, spacing) -> list[_Paragraph]:

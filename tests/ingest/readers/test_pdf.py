@@ -99,9 +99,9 @@ def test_running_header_and_footer_are_dropped(stem):
 
 def test_columns_are_found_in_the_fixtures():
     """Without column detection the two columns' lines would interleave (CER about 0.7)."""
-    columns = [stem for stem in PRINTED if ".chromium_columns" in stem]
-    assert {"ar_seed.chromium_columns", "ar_xquad.chromium_columns", "en_xquad.chromium_columns"} <= set(columns)
-    for stem in columns:
+    stems = [stem for stem in PRINTED if ".chromium_columns" in stem]
+    assert {"ar_seed.chromium_columns", "ar_xquad.chromium_columns", "en_xquad.chromium_columns"} <= set(stems)
+    for stem in stems:
         with reader_pdf(stem) as pdf:
             glyphs = reader._glyphs(pdf.pages[0])
         width = pdf_width(stem)
@@ -111,7 +111,7 @@ def test_columns_are_found_in_the_fixtures():
                    if x1 - x0 < width / 2]
         assert len(columns) == 2, (stem, columns)
         # Right column first for Arabic, left first for English.
-        assert (columns[0][0] > columns[1][0]) == (not stem.startswith("en_")), (stem, spans)
+        assert (columns[0][0] > columns[1][0]) == (not stem.startswith("en_")), (stem, columns)
 
 
 def reader_pdf(stem: str):
