@@ -36,6 +36,8 @@ table is one paragraph of one line a row, cells joined by " | ". Around trafilat
   menus and sidebars are judged as on any page (`_unwrap_layout_tables`);
 - subheadings it drops on pages it reads through its fallbacks come back when they sit
   between two paragraphs it kept (`_recover_headings`);
+- paragraphs it drops for repeating one it kept (written twice in a row, or again further
+  down) come back where the page has them, in the article's body only (`_recover_repeats`);
 - "read also" lines it keeps (a paragraph of the body that is a label and one link) go
   (`_drop_link_lines`);
 - the headline (its title: og:title, the `<h1>`, or the `<title>` without the site's name)
@@ -193,7 +195,7 @@ def read(data: bytes, name: str) -> list[Extracted]:
     if not any(kind not in {"head", "loose"} and _tidy(text) for kind, text in blocks):
         raise UnreadableDocument(NO_TEXT)
     paragraphs = [p for _, text in blocks for p in _split(text)]
-    paragraphs = _recover_headings(tree, _drop_link_lines(tree, paragraphs))
+    paragraphs = _recover_repeats(tree, _recover_headings(tree, _drop_link_lines(tree, paragraphs)))
     if not paragraphs:
         raise UnreadableDocument(NO_TEXT)
     paragraphs = [marks.restore(p) for p in paragraphs]
@@ -637,6 +639,100 @@ def _neighbour(heading, index: dict[str, int], backwards: bool) -> int | None:
         if found is not None:
             return found
     return None
+
+
+# Elements of the page that can hold a paragraph (layout tables are <div>s by now; a data
+# table's cells are not paragraphs of their own).
+_TEXT_BLOCKS = frozenset(
+    {"p", "div", "li", "dd", "dt", "blockquote", "pre", "figcaption", "section", "article", "aside",
+     "nav", "header", "footer", "main", "form", *_HEADINGS}
+)
+
+
+def _recover_repeats(tree, paragraphs: list[str]) -> list[str]:
+    """`paragraphs` with the repeats trafilatura dropped put back where the page has them.
+
+    trafilatura drops a paragraph whose text is the one before it (over 50 characters) and,
+    on pages it reads through its fallbacks, one whose text it kept anywhere before;
+    `deduplicate=False` controls neither. The page's paragraphs whose text is an extracted
+    one are walked in document order beside the extraction: one that repeats a paragraph
+    already met is put back there. Only those in the article's body count: the elements
+    holding a paragraph the page has once, so a teaser or summary elsewhere stays out.
+    """
+    keys = [_key(p) for p in paragraphs]
+    found = _page_paragraphs(tree, set(keys))
+    on_page = Counter(key for _, key in found)
+    body = {element.getparent() for element, key in found if on_page[key] == 1}
+    found_keys = [key for element, key in found if element.getparent() in body]
+    if not Counter(found_keys) - Counter(keys):
+        return paragraphs  # the body has no paragraph more often than the extraction
+    first: dict[str, str] = {}
+    for key, paragraph in zip(keys, paragraphs):
+        first.setdefault(key, paragraph)
+    ahead = Counter(found_keys)  # the page's occurrences of each key from here on
+    out: list[str] = []
+    met: set[str] = set()
+    done = anchor = 0  # paragraphs written out; the next one the page still has ahead
+    for key in found_keys:
+        anchor = max(anchor, done)
+        while anchor < len(keys) and not ahead[keys[anchor]]:
+            anchor += 1  # a paragraph the page does not show again (a table, a split block)
+        if anchor < len(keys) and keys[anchor] == key:
+            out.extend(paragraphs[done : anchor + 1])
+            met.update(keys[done : anchor + 1])
+            done = anchor + 1
+        elif key in met:
+            out.append(first[key])
+        ahead[key] -= 1
+    out.extend(paragraphs[done:])
+    return out
+
+
+def _page_paragraphs(tree, wanted: set[str]) -> list[tuple[etree._Element, str]]:
+    """(element, key) of the page's innermost text blocks whose text is in `wanted`, in document
+    order; each element the outermost around that text (a <blockquote> around a lone <p>)."""
+    blocks = list(tree.iter(*_TEXT_BLOCKS))
+    holders: set = set()  # ancestors of a block: not innermost
+    for block in blocks:
+        parent = block.getparent()
+        while parent is not None and parent not in holders:
+            holders.add(parent)
+            parent = parent.getparent()
+    out = []
+    for block in blocks:
+        if block in holders:
+            continue
+        key = _key(_block_text(block))
+        if key not in wanted:
+            continue
+        while _alone(block):
+            block = block.getparent()
+        out.append((block, key))
+    return out
+
+
+def _block_text(element) -> str:
+    """An element's text, a `<br>` as a space (where trafilatura's paragraph has a line break)."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if event == "start" and isinstance(node.tag, str):
+            parts.append(" " if node.tag == "br" else node.text or "")
+        elif event == "end" and node is not element:
+            parts.append(node.tail or "")
+    return "".join(parts)
+
+
+def _alone(element) -> bool:
+    """Whether `element` holds all the text of its parent (below <body>)."""
+    parent = element.getparent()
+    if parent is None or parent.tag in {"body", "html"} or (parent.text or "").strip():
+        return False
+    for child in parent:
+        if (child.tail or "").strip():
+            return False
+        if child is not element and any(piece.strip() for piece in child.itertext()):
+            return False
+    return True
 
 
 def _nearest_table(element):
