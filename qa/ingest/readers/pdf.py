@@ -10,7 +10,8 @@ order and works from where the glyphs are drawn:
    once), with /ActualText spans read (Chromium writes Arabic letters with marks
    that way), NFKC per glyph (presentation forms and lam-alef ligatures to base
    letters); text running in another direction than most is dropped, and a page
-   turned by /Rotate is turned back;
+   turned by /Rotate is turned back; a glyph its font's ToUnicode map leaves out
+   (LibreOffice's kashidas) is ink without text;
 2. columns: a page (or a band of it, under a headline across the page) whose text
    runs in columns side by side is cut at the gutters between them, and the
    columns are read one after the other, the right one first on a page of mostly
@@ -89,6 +90,9 @@ class _Glyph:
     y: float  # baseline, growing downwards
     size: float
     index: int  # position in the content stream
+    # Ink without text: a glyph its font's ToUnicode map leaves out (see `_unmapped`). It adds no
+    # character but bridges the letters either side of it (LibreOffice's kashidas in justified Arabic).
+    filler: bool = False
 
     @property
     def center(self) -> float:
@@ -273,11 +277,12 @@ def _layout_chars(page):
             if self.stack:
                 self.stack.pop()
 
-        def render_char(self, *args, **kwargs):
-            adv = super().render_char(*args, **kwargs)
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, *args, **kwargs):
+            adv = super().render_char(matrix, font, fontsize, scaling, rise, cid, *args, **kwargs)
             if self.cur_item._objs:
                 current = next((s for s in self.stack if s is not None), None)
                 self.cur_item._objs[-1].qa_span = current  # type: ignore[attr-defined]
+                self.cur_item._objs[-1].qa_unmapped = _unmapped(font, cid)  # type: ignore[attr-defined]
             return adv
 
     device = Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
@@ -294,6 +299,19 @@ def _layout_chars(page):
 
     walk(layout)
     return layout, chars, device.spans
+
+
+def _unmapped(font, cid: int) -> bool:
+    """Whether the font has a ToUnicode map that leaves the glyph out.
+
+    pdfminer then falls back on a simple font's /Encoding, which means nothing for a
+    subset with codes of its own: LibreOffice declares WinAnsi and leaves its kashidas
+    out, which would read as "$". A CID font's glyph left out is "(cid:N)" already.
+    """
+    from pdfminer.pdffont import PDFSimpleFont
+
+    unicode_map = getattr(font, "unicode_map", None)
+    return isinstance(font, PDFSimpleFont) and unicode_map is not None and cid not in unicode_map.cid2unichr
 
 
 def _quarter_turns(matrix) -> int:
@@ -338,6 +356,8 @@ def _glyphs(page) -> list[_Glyph]:
         span = getattr(c, "qa_span", None)
         if span is not None:
             by_span.setdefault(span, []).append(glyph)
+        elif getattr(c, "qa_unmapped", False):
+            glyphs.append(_Glyph(text="", x0=x0, x1=x1, y=y, size=size, index=index, filler=True))
         elif glyph.text:
             glyphs.append(glyph)
     for span, members in by_span.items():
@@ -451,9 +471,18 @@ def _mark_bases(bases: list[_Glyph], marks: list[_Glyph]) -> tuple[dict[int, int
     return visual, drawn
 
 
+def _bridged(edge: float, fillers: list[_Glyph]) -> float:
+    """Where the ink that ends at `edge` ends, carried on through the fillers (sorted by x0) that touch it."""
+    for f in fillers:
+        if f.x0 <= edge + 0.05 * f.size and f.x1 > edge:
+            edge = f.x1
+    return edge
+
+
 def _visual(line: _Line, space_gap: float = SPACE_GAP) -> None:
     """Sets the line's text in visual order, marks kept on their letters and spaces put in."""
-    bases = [g for g in line.glyphs if not _is_mark(g.text)]
+    fillers = sorted((g for g in line.glyphs if g.filler), key=lambda g: g.x0)
+    bases = [g for g in line.glyphs if not g.filler and not _is_mark(g.text)]
     marks = [g for g in line.glyphs if _is_mark(g.text)]
     # A glyph of no width drawn where the next one starts (an alef in a lam-alef ligature)
     # sorts before it; ties keep the content stream's order.
@@ -472,7 +501,7 @@ def _visual(line: _Line, space_gap: float = SPACE_GAP) -> None:
     rtl = ltr = 0
     for j, g in enumerate(bases):
         is_space = not g.text.strip()
-        gap = g.x0 - prev.x1 if prev is not None and prev.text.strip() else 0.0
+        gap = g.x0 - _bridged(prev.x1, fillers) if prev is not None and prev.text.strip() else 0.0
         if not is_space and gap > space_gap * min(g.size, prev.size if prev else g.size):
             parts.append(" ")
             drawn.append(" ")
