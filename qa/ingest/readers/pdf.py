@@ -68,15 +68,16 @@ FLUSH_TOLERANCE = 1.0
 # sizes wide, its lines filling COLUMN_FILL of that width on the median (text, not a table's
 # cells), the two sides side by side over COLUMN_OVERLAP of the band's height.
 GUTTER_WIDTH = 1.0
+# COLUMN_LINES: one line more than a river runs through, i.e. the word gaps of consecutive
+# justified lines that line up into a band a gutter wide with text either side (two lines
+# at most in any producer's fixtures, whose columns hold nine lines or more).
 COLUMN_LINES = 3
 COLUMN_WIDTH = 8.0
 COLUMN_FILL = 0.6
 COLUMN_OVERLAP = 0.6
-# Rows at either end of a gutter's run further than this many font sizes from the next
-# (the second figure for a row in another type size) are no part of the columns: a running
-# header or footer whose parts miss the gutter, a headline.
-COLUMN_DETACHED = 3.0
-COLUMN_DETACHED_OTHER_SIZE = 2.0
+# The steps between one layout's baselines agree within this many font sizes (rounding of
+# positions; see `_attached`).
+STEP_JITTER = 0.1
 
 _ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _SPACES = re.compile(r"[ \t\u00A0\u2000-\u200B\u3000]+")
@@ -634,19 +635,49 @@ def _gutter(rows: list[list[_Glyph]]) -> _Band | None:
 
 
 def _attached(band: _Band, rows: list[list[_Glyph]], size: float) -> _Band:
-    """The band without the rows at its ends that stand apart from the rest (`size`: the text's)."""
+    """The band without the rows at its ends that stand apart from the columns (`size`: the text's).
 
-    def apart(end: int, neighbour: int) -> bool:
-        own = statistics.median(g.size for g in rows[end])
-        limit = COLUMN_DETACHED if _sizes_alike(own, size) else COLUMN_DETACHED_OTHER_SIZE
-        return abs(rows[end][0].y - rows[neighbour][0].y) > limit * size
-
+    Measured against the steps between the lines of each side (the rows between the
+    ends): a row in the text's size stands apart when it lies further from its neighbour
+    than the widest of them (a paragraph break is the widest step within columns), a row
+    in another size (a headline, a running header or footer) when it lies further than
+    the regular line step (type of another size beside the columns' lines would be a
+    line of them, as close as they are to each other).
+    """
     first, last = band.first, band.last
-    while first < last and apart(first, first + 1):
-        first += 1
-    while last > first and apart(last, last - 1):
-        last -= 1
+    while last - first >= 2:
+        steps = _side_steps(band, rows[first + 1:last], size)
+        if not steps:
+            break
+        if _apart(rows[first], rows[first + 1], steps, size):
+            first += 1
+        elif _apart(rows[last], rows[last - 1], steps, size):
+            last -= 1
+        else:
+            break
     return _Band(band.x0, band.x1, first, last)
+
+
+def _apart(end: list[_Glyph], neighbour: list[_Glyph], steps: list[float], size: float) -> bool:
+    """Whether the row `end` lies further from `neighbour` than the columns' lines step (`steps`)."""
+    own = statistics.median(g.size for g in end)
+    limit = max(steps) if _sizes_alike(own, size) else statistics.median(steps)
+    return abs(_baseline(end) - _baseline(neighbour)) > limit + STEP_JITTER * size
+
+
+def _side_steps(band: _Band, rows: list[list[_Glyph]], size: float) -> list[float]:
+    """The steps between consecutive lines on each side of the band, among lines in the text's `size`."""
+    steps: list[float] = []
+    for on_side in (lambda g: g.x1 <= band.x0, lambda g: g.x0 >= band.x1):
+        # Each side's own baselines: a row may hold lines of both columns a little apart.
+        lines = [side for row in rows if (side := [g for g in row if on_side(g)])]
+        ys = [_baseline(line) for line in lines if _sizes_alike(statistics.median(g.size for g in line), size)]
+        steps += [b - a for a, b in pairwise(ys)]
+    return steps
+
+
+def _baseline(glyphs: list[_Glyph]) -> float:
+    return statistics.median(g.y for g in glyphs)
 
 
 def _columns(glyphs: list[_Glyph], rtl: bool) -> list[list[_Glyph]]:

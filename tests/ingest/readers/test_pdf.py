@@ -115,6 +115,14 @@ def test_columns_are_found_in_the_fixtures():
         assert (columns[0][0] > columns[1][0]) == (not stem.startswith("en_")), (stem, columns)
 
 
+@pytest.mark.parametrize("stem", [stem for stem in PRINTED if "_columns" not in stem])
+def test_pages_of_one_column_are_not_split(stem):
+    with reader_pdf(stem) as pdf:
+        for page in pdf.pages:
+            glyphs = reader._glyphs(page)
+            assert len(reader._columns(glyphs, reader._mostly_rtl(glyphs))) == 1, (stem, page.page_number)
+
+
 def reader_pdf(stem: str):
     import pdfplumber
 
@@ -167,6 +175,31 @@ def test_three_columns_and_a_band_below_them():
     assert _spans(blocks) == [(50, 200), (225, 375), (400, 550), (50, 550)]
 
 
+def _small(row: list, size: float) -> list:
+    for g in row:
+        g.size = size
+    return row
+
+
+def test_a_one_line_paragraph_ending_a_double_spaced_column_stays_in_it():
+    """The column's own widest step (a paragraph break, here 3.5 font sizes) is no reason to leave it."""
+    ys = [20.0]
+    for n in range(1, 13):
+        ys.append(ys[-1] + (35 if n % 4 == 0 else 25))  # lines 2.5 font sizes apart, paragraphs of four
+    body = [_row(y, (50, 280), (310, 540)) for y in ys[:-1]]
+    last = _row(ys[-1], (50, 150))  # the left column ends with a paragraph of one line
+    assert _spans(reader._columns(_page([*body, last]), rtl=False)) == [(50, 280), (310, 540)]
+
+
+def test_a_footer_in_small_type_close_under_tight_columns_is_no_part_of_them():
+    """Type of another size further off than the columns' line step (1.2 font sizes here) stands apart."""
+    body = [_row(20 + 12 * n, (50, 280), (310, 540)) for n in range(12)]
+    footer = _small(_row(20 + 12 * 11 + 20, (50, 120), (480, 540)), 7.0)  # two font sizes under the last line
+    blocks = reader._columns(_page([*body, footer]), rtl=False)
+    assert _spans(blocks) == [(50, 280), (310, 540), (50, 540)]
+    assert all(g.size == 7.0 for g in blocks[-1])
+
+
 @pytest.mark.parametrize(
     "rows",
     [
@@ -180,8 +213,10 @@ def test_three_columns_and_a_band_below_them():
         [_row(20 + 14 * n, (50, 90), (300, 320)) for n in range(12)],
         # a two-line note beside a paragraph
         [_row(20 + 14 * n, (50, 280), *([(310, 540)] if n < 2 else [])) for n in range(12)],
+        # a river: two justified lines whose widest word gaps line up
+        [_row(20 + 14 * n, *([(50, 290), (305, 540)] if n in (4, 5) else [(50, 540)])) for n in range(10)],
     ],
-    ids=["one-column", "centred-title", "table", "short-lines", "note-beside-paragraph"],
+    ids=["one-column", "centred-title", "table", "short-lines", "note-beside-paragraph", "river"],
 )
 def test_what_is_not_columns_is_not_split(rows):
     glyphs = _page(rows)
