@@ -10,7 +10,8 @@ order and works from where the glyphs are drawn:
    once), with /ActualText spans read (Chromium writes Arabic letters with marks
    that way), NFKC per glyph (presentation forms and lam-alef ligatures to base
    letters); text running in another direction than most is dropped, and a page
-   turned by /Rotate is turned back;
+   turned by /Rotate is turned back; a glyph its font's ToUnicode map leaves out
+   (LibreOffice's kashidas) is ink without text;
 2. columns: a page (or a band of it, under a headline across the page) whose text
    runs in columns side by side is cut at the gutters between them, and the
    columns are read one after the other, the right one first on a page of mostly
@@ -67,15 +68,16 @@ FLUSH_TOLERANCE = 1.0
 # sizes wide, its lines filling COLUMN_FILL of that width on the median (text, not a table's
 # cells), the two sides side by side over COLUMN_OVERLAP of the band's height.
 GUTTER_WIDTH = 1.0
+# COLUMN_LINES: one line more than a river runs through, i.e. the word gaps of consecutive
+# justified lines that line up into a band a gutter wide with text either side (two lines
+# at most in any producer's fixtures, whose columns hold nine lines or more).
 COLUMN_LINES = 3
 COLUMN_WIDTH = 8.0
 COLUMN_FILL = 0.6
 COLUMN_OVERLAP = 0.6
-# Rows at either end of a gutter's run further than this many font sizes from the next
-# (the second figure for a row in another type size) are no part of the columns: a running
-# header or footer whose parts miss the gutter, a headline.
-COLUMN_DETACHED = 3.0
-COLUMN_DETACHED_OTHER_SIZE = 2.0
+# The steps between one layout's baselines agree within this many font sizes (rounding of
+# positions; see `_attached`).
+STEP_JITTER = 0.1
 
 _ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _SPACES = re.compile(r"[ \t\u00A0\u2000-\u200B\u3000]+")
@@ -89,6 +91,9 @@ class _Glyph:
     y: float  # baseline, growing downwards
     size: float
     index: int  # position in the content stream
+    # Ink without text: a glyph its font's ToUnicode map leaves out (see `_unmapped`). It adds no
+    # character but bridges the letters either side of it (LibreOffice's kashidas in justified Arabic).
+    filler: bool = False
 
     @property
     def center(self) -> float:
@@ -273,11 +278,12 @@ def _layout_chars(page):
             if self.stack:
                 self.stack.pop()
 
-        def render_char(self, *args, **kwargs):
-            adv = super().render_char(*args, **kwargs)
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, *args, **kwargs):
+            adv = super().render_char(matrix, font, fontsize, scaling, rise, cid, *args, **kwargs)
             if self.cur_item._objs:
                 current = next((s for s in self.stack if s is not None), None)
                 self.cur_item._objs[-1].qa_span = current  # type: ignore[attr-defined]
+                self.cur_item._objs[-1].qa_unmapped = _unmapped(font, cid)  # type: ignore[attr-defined]
             return adv
 
     device = Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
@@ -294,6 +300,19 @@ def _layout_chars(page):
 
     walk(layout)
     return layout, chars, device.spans
+
+
+def _unmapped(font, cid: int) -> bool:
+    """Whether the font has a ToUnicode map that leaves the glyph out.
+
+    pdfminer then falls back on a simple font's /Encoding, which means nothing for a
+    subset with codes of its own: LibreOffice declares WinAnsi and leaves its kashidas
+    out, which would read as "$". A CID font's glyph left out is "(cid:N)" already.
+    """
+    from pdfminer.pdffont import PDFSimpleFont
+
+    unicode_map = getattr(font, "unicode_map", None)
+    return isinstance(font, PDFSimpleFont) and unicode_map is not None and cid not in unicode_map.cid2unichr
 
 
 def _quarter_turns(matrix) -> int:
@@ -338,6 +357,8 @@ def _glyphs(page) -> list[_Glyph]:
         span = getattr(c, "qa_span", None)
         if span is not None:
             by_span.setdefault(span, []).append(glyph)
+        elif getattr(c, "qa_unmapped", False):
+            glyphs.append(_Glyph(text="", x0=x0, x1=x1, y=y, size=size, index=index, filler=True))
         elif glyph.text:
             glyphs.append(glyph)
     for span, members in by_span.items():
@@ -451,9 +472,18 @@ def _mark_bases(bases: list[_Glyph], marks: list[_Glyph]) -> tuple[dict[int, int
     return visual, drawn
 
 
+def _bridged(edge: float, fillers: list[_Glyph]) -> float:
+    """Where the ink that ends at `edge` ends, carried on through the fillers (sorted by x0) that touch it."""
+    for f in fillers:
+        if f.x0 <= edge + 0.05 * f.size and f.x1 > edge:
+            edge = f.x1
+    return edge
+
+
 def _visual(line: _Line, space_gap: float = SPACE_GAP) -> None:
     """Sets the line's text in visual order, marks kept on their letters and spaces put in."""
-    bases = [g for g in line.glyphs if not _is_mark(g.text)]
+    fillers = sorted((g for g in line.glyphs if g.filler), key=lambda g: g.x0)
+    bases = [g for g in line.glyphs if not g.filler and not _is_mark(g.text)]
     marks = [g for g in line.glyphs if _is_mark(g.text)]
     # A glyph of no width drawn where the next one starts (an alef in a lam-alef ligature)
     # sorts before it; ties keep the content stream's order.
@@ -472,7 +502,7 @@ def _visual(line: _Line, space_gap: float = SPACE_GAP) -> None:
     rtl = ltr = 0
     for j, g in enumerate(bases):
         is_space = not g.text.strip()
-        gap = g.x0 - prev.x1 if prev is not None and prev.text.strip() else 0.0
+        gap = g.x0 - _bridged(prev.x1, fillers) if prev is not None and prev.text.strip() else 0.0
         if not is_space and gap > space_gap * min(g.size, prev.size if prev else g.size):
             parts.append(" ")
             drawn.append(" ")
@@ -605,19 +635,49 @@ def _gutter(rows: list[list[_Glyph]]) -> _Band | None:
 
 
 def _attached(band: _Band, rows: list[list[_Glyph]], size: float) -> _Band:
-    """The band without the rows at its ends that stand apart from the rest (`size`: the text's)."""
+    """The band without the rows at its ends that stand apart from the columns (`size`: the text's).
 
-    def apart(end: int, neighbour: int) -> bool:
-        own = statistics.median(g.size for g in rows[end])
-        limit = COLUMN_DETACHED if _sizes_alike(own, size) else COLUMN_DETACHED_OTHER_SIZE
-        return abs(rows[end][0].y - rows[neighbour][0].y) > limit * size
-
+    Measured against the steps between the lines of each side (the rows between the
+    ends): a row in the text's size stands apart when it lies further from its neighbour
+    than the widest of them (a paragraph break is the widest step within columns), a row
+    in another size (a headline, a running header or footer) when it lies further than
+    the regular line step (type of another size beside the columns' lines would be a
+    line of them, as close as they are to each other).
+    """
     first, last = band.first, band.last
-    while first < last and apart(first, first + 1):
-        first += 1
-    while last > first and apart(last, last - 1):
-        last -= 1
+    while last - first >= 2:
+        steps = _side_steps(band, rows[first + 1:last], size)
+        if not steps:
+            break
+        if _apart(rows[first], rows[first + 1], steps, size):
+            first += 1
+        elif _apart(rows[last], rows[last - 1], steps, size):
+            last -= 1
+        else:
+            break
     return _Band(band.x0, band.x1, first, last)
+
+
+def _apart(end: list[_Glyph], neighbour: list[_Glyph], steps: list[float], size: float) -> bool:
+    """Whether the row `end` lies further from `neighbour` than the columns' lines step (`steps`)."""
+    own = statistics.median(g.size for g in end)
+    limit = max(steps) if _sizes_alike(own, size) else statistics.median(steps)
+    return abs(_baseline(end) - _baseline(neighbour)) > limit + STEP_JITTER * size
+
+
+def _side_steps(band: _Band, rows: list[list[_Glyph]], size: float) -> list[float]:
+    """The steps between consecutive lines on each side of the band, among lines in the text's `size`."""
+    steps: list[float] = []
+    for on_side in (lambda g: g.x1 <= band.x0, lambda g: g.x0 >= band.x1):
+        # Each side's own baselines: a row may hold lines of both columns a little apart.
+        lines = [side for row in rows if (side := [g for g in row if on_side(g)])]
+        ys = [_baseline(line) for line in lines if _sizes_alike(statistics.median(g.size for g in line), size)]
+        steps += [b - a for a, b in pairwise(ys)]
+    return steps
+
+
+def _baseline(glyphs: list[_Glyph]) -> float:
+    return statistics.median(g.y for g in glyphs)
 
 
 def _columns(glyphs: list[_Glyph], rtl: bool) -> list[list[_Glyph]]:

@@ -99,8 +99,9 @@ def test_running_header_and_footer_are_dropped(stem):
 
 def test_columns_are_found_in_the_fixtures():
     """Without column detection the two columns' lines would interleave (CER about 0.7)."""
-    stems = [stem for stem in PRINTED if ".chromium_columns" in stem]
-    assert {"ar_seed.chromium_columns", "ar_xquad.chromium_columns", "en_xquad.chromium_columns"} <= set(stems)
+    stems = [stem for stem in PRINTED if stem.endswith(("_columns", "_columns_hf"))]
+    assert {f"{text}.{producer}_columns" for text in ("ar_seed", "ar_xquad", "en_xquad")
+            for producer in ("chromium", "libreoffice")} <= set(stems)
     for stem in stems:
         with reader_pdf(stem) as pdf:
             glyphs = reader._glyphs(pdf.pages[0])
@@ -112,6 +113,14 @@ def test_columns_are_found_in_the_fixtures():
         assert len(columns) == 2, (stem, columns)
         # Right column first for Arabic, left first for English.
         assert (columns[0][0] > columns[1][0]) == (not stem.startswith("en_")), (stem, columns)
+
+
+@pytest.mark.parametrize("stem", [stem for stem in PRINTED if "_columns" not in stem])
+def test_pages_of_one_column_are_not_split(stem):
+    with reader_pdf(stem) as pdf:
+        for page in pdf.pages:
+            glyphs = reader._glyphs(page)
+            assert len(reader._columns(glyphs, reader._mostly_rtl(glyphs))) == 1, (stem, page.page_number)
 
 
 def reader_pdf(stem: str):
@@ -166,6 +175,31 @@ def test_three_columns_and_a_band_below_them():
     assert _spans(blocks) == [(50, 200), (225, 375), (400, 550), (50, 550)]
 
 
+def _small(row: list, size: float) -> list:
+    for g in row:
+        g.size = size
+    return row
+
+
+def test_a_one_line_paragraph_ending_a_double_spaced_column_stays_in_it():
+    """The column's own widest step (a paragraph break, here 3.5 font sizes) is no reason to leave it."""
+    ys = [20.0]
+    for n in range(1, 13):
+        ys.append(ys[-1] + (35 if n % 4 == 0 else 25))  # lines 2.5 font sizes apart, paragraphs of four
+    body = [_row(y, (50, 280), (310, 540)) for y in ys[:-1]]
+    last = _row(ys[-1], (50, 150))  # the left column ends with a paragraph of one line
+    assert _spans(reader._columns(_page([*body, last]), rtl=False)) == [(50, 280), (310, 540)]
+
+
+def test_a_footer_in_small_type_close_under_tight_columns_is_no_part_of_them():
+    """Type of another size further off than the columns' line step (1.2 font sizes here) stands apart."""
+    body = [_row(20 + 12 * n, (50, 280), (310, 540)) for n in range(12)]
+    footer = _small(_row(20 + 12 * 11 + 20, (50, 120), (480, 540)), 7.0)  # two font sizes under the last line
+    blocks = reader._columns(_page([*body, footer]), rtl=False)
+    assert _spans(blocks) == [(50, 280), (310, 540), (50, 540)]
+    assert all(g.size == 7.0 for g in blocks[-1])
+
+
 @pytest.mark.parametrize(
     "rows",
     [
@@ -179,12 +213,27 @@ def test_three_columns_and_a_band_below_them():
         [_row(20 + 14 * n, (50, 90), (300, 320)) for n in range(12)],
         # a two-line note beside a paragraph
         [_row(20 + 14 * n, (50, 280), *([(310, 540)] if n < 2 else [])) for n in range(12)],
+        # a river: two justified lines whose widest word gaps line up
+        [_row(20 + 14 * n, *([(50, 290), (305, 540)] if n in (4, 5) else [(50, 540)])) for n in range(10)],
     ],
-    ids=["one-column", "centred-title", "table", "short-lines", "note-beside-paragraph"],
+    ids=["one-column", "centred-title", "table", "short-lines", "note-beside-paragraph", "river"],
 )
 def test_what_is_not_columns_is_not_split(rows):
     glyphs = _page(rows)
     assert reader._columns(glyphs, rtl=False) == [glyphs]
+
+
+def test_a_kashida_left_out_of_the_font_map_stretches_a_word_without_breaking_it():
+    """LibreOffice justifies Arabic with kashidas that its ToUnicode map leaves out: ink, no text."""
+    def glyph(text: str, x0: float, x1: float, index: int, filler: bool = False):
+        return reader._Glyph(text=text, x0=x0, x1=x1, y=100.0, size=10.0, index=index, filler=filler)
+
+    # "يا سلام" as drawn, left to right: meem, alef, lam, two kashidas, seen; a space; alef, yeh.
+    glyphs = [glyph("م", 0, 5, 0), glyph("ا", 5, 8, 1), glyph("ل", 8, 12, 2), glyph("", 12, 14.5, 3, True),
+              glyph("", 14.5, 17, 4, True), glyph("س", 17, 23, 5), glyph("ا", 27, 30, 6), glyph("ي", 30, 35, 7)]
+    (line,) = reader._lines(glyphs, reader.SPACE_GAP)
+    assert line.visual == "مالس اي"
+    assert "".join(ch for ch, _ in reader._reorder(line.visual, rtl=True)) == "يا سلام"
 
 
 @pytest.mark.parametrize("stem", PRINTED)
