@@ -113,7 +113,7 @@ def _model_json(model, features: tuple[str, ...], bars: dict[str, float]) -> dic
             "intercept": round(float(model.intercept_[0]), 3), "thresholds": _rounded(bars)}
 
 
-def main(paths: list[str], natural: str | None, write: Path | None, none_bar: float | None = None) -> None:
+def main(paths: list[str], natural: str | None, write: Path | None) -> None:
     lang, article, y, x, kind, folder = load(paths, natural)
     names = [p.rsplit("/", 1)[-1] for p in paths] + (["natural questions"] if natural else [])
     whole = folder == "all"
@@ -125,8 +125,6 @@ def main(paths: list[str], natural: str | None, write: Path | None, none_bar: fl
     report(model, x[held], y[held], lang[held], kind[held], folder[held], bars, names)
     full = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
     full_bars = thresholds(full.predict_proba(x)[:, 1], y, kind, whole)
-    if none_bar is not None:  # the shipped model's override of the rule (docs/quality.md: an open defect)
-        full_bars["none"] = none_bar
     print("refitted on all articles:")
     report(full, x, y, lang, kind, folder, full_bars, names)
     print("default model:", _model_json(full, FEATURES, full_bars), "(8% rule bars)")
@@ -142,8 +140,6 @@ def main(paths: list[str], natural: str | None, write: Path | None, none_bar: fl
     report(held_model, xa[held], y[held], lang[held], kind[held], folder[held], held_bars, names)
     alone_model = LogisticRegression(C=1.0, max_iter=5000).fit(xa, y)
     alone_bars = thresholds(alone_model.predict_proba(xa)[:, 1], y, kind, whole, ALONE_THRESHOLDS)
-    if none_bar is not None:
-        alone_bars["none"] = none_bar
     print("alone model:", _model_json(alone_model, ALONE_FEATURES, alone_bars), "(8% rule bars)")
     if write is None:
         return
@@ -158,10 +154,10 @@ def main(paths: list[str], natural: str | None, write: Path | None, none_bar: fl
                     "nothing" if natural else ""),
             "date": datetime.date.today().isoformat(),
             "command": "python benchmarks/calibrate_abstention.py " + " ".join(paths)
-                       + (f" --natural {natural}" if natural else "")
-                       + (f" --none-bar {none_bar}" if none_bar is not None else "") + f" --write {write}",
+                       + (f" --natural {natural}" if natural else "") + f" --write {write}",
             "bars": f"per evidence kind, the probability below which {TARGET_ANSWERABLE_REFUSED:.0%} of its "
-                    "answerable questions in the whole index fall (one rule for every kind)",
+                    "answerable questions in the whole index fall (one rule for every kind; no bar is set by hand)",
+            "provenance": "both models and every bar are this command's output on the data above, unedited",
         },
         "models": {
             "default": _model_json(full, FEATURES, full_bars),
@@ -176,9 +172,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("evals", nargs="+", help="qa eval --json --scores outputs, one per direction")
     parser.add_argument("--natural", default=None, help="benchmarks/eval_questions.py --json output (its natural set)")
-    parser.add_argument("--none-bar", type=float, default=None,
-                        help="override the rule's bar for the \"none\" kind (the shipped model: 0.04, docs/quality.md)")
     parser.add_argument("--write", type=Path, nargs="?", const=MODEL_FILE, default=None,
                         help=f"write the models to this file (default when given bare: {MODEL_FILE})")
     args = parser.parse_args()
-    main(args.evals, args.natural, args.write, args.none_bar)
+    main(args.evals, args.natural, args.write)

@@ -33,6 +33,12 @@ def has_turkish_ground(text: str) -> bool:
     return any(s in text for s in TURKISH_GROUND)
 
 
+# An English question about the seed with clear evidence (a name the article spells, تركيا), for tests of
+# what is done with an answer (generation, the chat, the CLI). The headline "Who proposed a ground
+# operation?" is not one: its evidence is among the weakest of answerable questions (docs/quality.md).
+ASKED_IN_ENGLISH = "What did Turkey call for in Syria?"
+
+
 # The chat never repeats the question: what it shows is document text (quotes, passages) and messages. A
 # corpus with this document is where raw HTML could reach the page; replies that show it must show it as text.
 MARKUP_SOURCE = "defaced.txt"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
+from helpers import ASKED_IN_ENGLISH, run_cli
 from qa import api
 from qa.cli import main
 
@@ -132,8 +132,8 @@ def test_ask_prints_the_local_models_checked_answer_then_the_quote(seed_index, c
 
     with fake_llm(headline_reply) as server:
         env = {"QA_CACHE_DIR": str(cache_dir), "QA_LLM_URL": server.url}
-        asked = run_cli("ask", "Who proposed a ground operation?", "--index", str(seed_index), env=env)
-        quoted = run_cli("ask", "Who proposed a ground operation?", "--index", str(seed_index), "--no-generate",
+        asked = run_cli("ask", ASKED_IN_ENGLISH, "--index", str(seed_index), env=env)
+        quoted = run_cli("ask", ASKED_IN_ENGLISH, "--index", str(seed_index), "--no-generate",
                          env=env)
     assert asked.returncode == 0, asked.stderr
     first = asked.stdout.splitlines()[0]

@@ -50,5 +50,5 @@ def test_qa_serve_answers_from_a_wheel_installed_in_a_fresh_venv(tmp_path, seed_
             assert page.status == 200 and b"gradio" in page.read().lower()
         from gradio_client import Client
 
-        answer, _ = Client(url, verbose=False).predict("Who proposed a ground operation?", api_name="/chat")
+        answer, _ = Client(url, verbose=False).predict("What did Turkey call for in Syria?", api_name="/chat")
         assert has_turkish_ground(answer["content"]), answer

@@ -7,7 +7,8 @@ be, so each kind has its own bar: "words" (the documents hold some of the
 question's words), "across" (none, but they hold its Latin-script names or,
 translated, at least half of its English content words: with fewer, a miss is
 as likely the one-sense dictionary's as the documents'), "none" (another
-script and nothing to go on but similarity). A folder of one chunk has
+script and nothing to go on but similarity; shared words count only when the best
+passage is in the question's script). A folder of one chunk has
 nothing for its passage to stand out from: the model fitted without chunk_gap
 judges it. This module weighs evidence; computing it is `evidence.py`.
 """
@@ -56,9 +57,13 @@ def evidence_kind(features: dict[str, float]) -> str:
     """"words", "across" or "none": what the question shares with the documents (see the module docstring).
 
     A question without words (emoji, punctuation) has no other script to excuse weak
-    evidence: it is judged as "words".
+    evidence: it is judged as "words". Words the documents share with the question count
+    only when the best passage is in the question's script: a French question whose words
+    an English story holds is still answered, if at all, from an Arabic passage.
     """
-    if features.get("coverage", 0.0) > 0 or features.get("question_terms", 0.0) == 0:
+    if features.get("question_terms", 0.0) == 0:
+        return "words"
+    if features.get("coverage", 0.0) > 0 and features.get("same_script", 1.0) > 0:
         return "words"
     named = features.get("names_found", 0.0) + features.get("names_missing", 0.0) > 0
     if named or features.get("translation_coverage", 0.0) >= TRANSLATED_MIN_COVERAGE:

@@ -13,6 +13,7 @@ import numpy as np
 from ..model.embedding import Embedder
 from ..search.loaded import LoadedIndex
 from ..search.results import Scored, Search
+from ..text.language import script_of
 from ..text.names import document_keys
 from ..text.terms import terms
 
@@ -37,7 +38,8 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     rows = np.concatenate([idx.units_of(s.row) for s in ranked]
                           + [np.zeros(0, np.int64)])
     if not len(rows):
-        return {**dict.fromkeys(FEATURES, 0.0), "question_terms": float(len(search.terms)), "compared": 0.0}
+        return {**dict.fromkeys(FEATURES, 0.0), "question_terms": float(len(search.terms)), "compared": 0.0,
+                "same_script": 1.0}
     dense, sparse = idx.unit_scores(search.vectors, rows)
     combined = dense + sparse
     j = int(np.argmax(combined))
@@ -72,6 +74,9 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "translations_missing": known * (1 - found),
         "chunk_gap": chunk_gap(ranked),
         "question_terms": float(len(search.terms)),  # not a model input: see abstention.evidence_kind
+        # Words shared with documents in the question's script say nothing of a passage in another (an
+        # English story beside Arabic ones): not a model input either, see abstention.evidence_kind.
+        "same_script": float(script_of(search.query) == script_of(chunk.text)),
         "compared": float(len(ranked) - 1),  # passages chunk_gap compares with; none: see abstention
     }
 

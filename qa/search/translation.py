@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..text import dictd
+from ..text.language import language_of
 from ..text.terms import terms
 
 DICTIONARY = "freedict-eng-ara"
@@ -98,7 +99,13 @@ def _load() -> Dictionary | None:
 
 @lru_cache(maxsize=4096)
 def translations(question: str) -> tuple[frozenset[str], ...]:
-    """One set of Arabic terms per English content word of the question (empty when untranslated)."""
+    """One set of Arabic terms per English content word of the question (empty when untranslated).
+
+    Only for an English question: a French or German word looked up in the English
+    dictionary is another word ("hat" is not a hat in German).
+    """
+    if language_of(question) != "en":
+        return ()
     book = dictionary()
     words = english_words(question)
     if book is None:

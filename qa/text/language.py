@@ -75,6 +75,21 @@ def language_of(text: str) -> str:
 _ANY_STOP = frozenset().union(*_STOP.values())
 
 
+def script_of(text: str) -> str:
+    """"arabic", "cyrillic" or "latin": the script most of `text`'s letters are in ("" without letters).
+
+    >>> script_of("وكانت تركيا دعت الثلاثاء (AFP)"), script_of("Кто предложил?"), script_of("Who?"), script_of("12")
+    ('arabic', 'cyrillic', 'latin', '')
+    """
+    letters = _LETTER.findall(text)
+    if not letters:
+        return ""
+    arabic = sum(1 for ch in letters if _ARABIC_LETTER.match(ch))
+    cyrillic = sum(1 for ch in letters if _CYRILLIC_LETTER.match(ch))
+    counts = {"arabic": arabic, "cyrillic": cyrillic, "latin": len(letters) - arabic - cyrillic}
+    return max(counts, key=counts.get)
+
+
 def is_stop_word(word: str) -> bool:
     """One of the commonest short words of a Latin-script language here ("the", "der", "une", "bir")."""
     return word.lower() in _ANY_STOP

@@ -146,7 +146,11 @@ def question_keys(question: str, vocabulary: Collection[str] = frozenset(),
         if normalize(word) in vocabulary:
             continue
         options = [KEY_PREFIX + key for key in spellings(word, language)]
-        keys.append(next((key for key in options if key in known_keys), options[0]))
+        known = next((key for key in options if key in known_keys), None)
+        # German capitalizes every noun: there a capitalized word is a name only when the corpus knows it.
+        if known is None and language == "de":
+            continue
+        keys.append(known or options[0])
     return [k for k in keys if _keep(k[len(KEY_PREFIX):])]
 
 

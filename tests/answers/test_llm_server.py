@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import qa.api
-from helpers import has_turkish_ground, llama_server
+from helpers import ASKED_IN_ENGLISH, has_turkish_ground, llama_server
 from qa.answers.grounding import check
 from qa.answers.llm import ChatModel
 from qa.answers.generation import passages_for
@@ -23,7 +23,6 @@ from qa.config import LLMSettings
 
 pytestmark = pytest.mark.slow
 
-HEADLINE = "Who proposed a ground operation?"
 TIMEOUT = 60.0  # Gemma 3 270M reads five passages and writes 400 tokens in 14-26 s on 2 AVX2 cores
 KILLED_WITHIN = 10.0  # a closed connection is noticed at once, not at the timeout
 
@@ -55,7 +54,7 @@ def test_a_found_answer_is_generated_and_checked_and_not_found_is_never_sent(ser
                                                                              configured) -> None:
     configured(server.url)
     before = server.chat_requests()
-    steps = list(qa.api.answer_stream(HEADLINE, index_dir=seed_index))
+    steps = list(qa.api.answer_stream(ASKED_IN_ENGLISH, index_dir=seed_index))
     first, final = steps[0], steps[-1]
     assert first.generated is None and first.found and has_turkish_ground(first.quote)
     assert len(steps) >= 3  # the quote, at least one draft, the verdict
@@ -80,7 +79,7 @@ def test_a_found_answer_is_generated_and_checked_and_not_found_is_never_sent(ser
 def _stream_then(action, seed_index: Path) -> tuple[list, float]:
     """Answer the headline; after the first draft run `action`; the steps and the seconds from the action on."""
     steps, acted = [], [0.0]
-    for step in qa.api.answer_stream(HEADLINE, index_dir=seed_index):
+    for step in qa.api.answer_stream(ASKED_IN_ENGLISH, index_dir=seed_index):
         steps.append(step)
         if step.generated is not None and not step.generated.final and not acted[0]:
             action()

@@ -16,15 +16,15 @@ from qa.store.build import build_index
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-# Issue 16: the headline question's evidence sits at the "none" bar, so a copy of the article with
-# other paragraphs around it (a report header, a table, a second story) refuses it.
-_KNIFE_EDGE = pytest.mark.xfail(strict=True, reason="issue 16: headline refused beside other paragraphs")
+# Issue 16: beside other paragraphs (a report header, a table, a second story) the French question's
+# evidence (p 0.16-0.20) falls under the rule's "none" bar (0.22), which the .txt alone clears (0.42).
+_BESIDE_OTHERS = pytest.mark.xfail(strict=True, reason="issue 16: French question refused beside other paragraphs")
 SEED_AS = ["html/ar_seed.chromium.html", "html/ar_seed.cp1256-undeclared.html", "pdf/ar_seed.chromium.pdf",
            "pdf/ar_seed.libreoffice.pdf", "pdf/ar_seed.fpdf2.pdf", "eml/cp1256_qp.eml",
-           pytest.param("docx/python_docx_news.docx", marks=_KNIFE_EDGE),
-           pytest.param("docx/libreoffice_roundtrip.docx", marks=_KNIFE_EDGE),
-           pytest.param("epub/handmade_news.epub", marks=_KNIFE_EDGE),
-           pytest.param("feed/news.rss", marks=_KNIFE_EDGE)]
+           pytest.param("docx/python_docx_news.docx", marks=_BESIDE_OTHERS),
+           pytest.param("docx/libreoffice_roundtrip.docx", marks=_BESIDE_OTHERS),
+           pytest.param("epub/handmade_news.epub", marks=_BESIDE_OTHERS),
+           pytest.param("feed/news.rss", marks=_BESIDE_OTHERS)]
 QUESTIONS = ["Who proposed a ground operation?", "من اقترح عملية برية؟",
              "What did Russia ask the Security Council to do?", "متى دعت تركيا إلى تدخل عسكري بري في سوريا؟",
              "Qui a proposé une opération terrestre ?"]
@@ -45,18 +45,24 @@ def _retriever(base: Path, source: Path, embedder) -> Retriever:
 
 
 @pytest.fixture(scope="module")
-def as_text(tmp_path_factory, real_embedder) -> dict[str, str]:
+def as_text(tmp_path_factory, real_embedder) -> dict[str, tuple[bool, str]]:
     retriever = _retriever(tmp_path_factory.mktemp("txt"), SEED_FILE, real_embedder)
-    return {q: answer(retriever, q).quote for q in QUESTIONS}
+    return {q: (a.found, a.quote) for q in QUESTIONS for a in [answer(retriever, q)]}
 
 
 @pytest.mark.parametrize("fixture", SEED_AS)
 def test_the_seed_in_another_format_answers_as_the_text_does(fixture, as_text, tmp_path, real_embedder):
+    """What the `.txt` answers, the copy answers with a right quote; what it refuses, the copy refuses or
+    answers right (a copy may hold more around the article: a header, a table, a second story)."""
     retriever = _retriever(tmp_path, FIXTURES / fixture, real_embedder)
     answers = {q: answer(retriever, q) for q in QUESTIONS}
-    assert all(a.found for a in answers.values()), {q: a.confidence for q, a in answers.items() if not a.found}
-    assert all(HOLDS[q](as_text[q]) for q in QUESTIONS), as_text  # the .txt's quotes are right
-    wrong = {q: a.quote for q, a in answers.items() if not HOLDS[q](a.quote)}
+    answered = [q for q, (found, _) in as_text.items() if found]
+    assert len(answered) >= 4, as_text  # the .txt answers all but at most one of them
+    assert all(HOLDS[q](as_text[q][1]) for q in answered), as_text  # the .txt's quotes are right
+    refused = {q: round(answers[q].confidence, 3) for q in answered if not answers[q].found}
+    assert not refused, refused
+    wrong = {q: a.quote for q, a in answers.items() if a.found and not HOLDS[q](a.quote)}
     assert not wrong, wrong
-    cited = answers[QUESTIONS[0]].passages[answers[QUESTIONS[0]].citation - 1]
+    arabic = answers[QUESTIONS[1]]
+    cited = arabic.passages[arabic.citation - 1]
     assert cited.title or fixture.startswith("eml/") or fixture.endswith(".docx"), cited

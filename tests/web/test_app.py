@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_corpus, has_turkish_ground, running_app
+from helpers import ASKED_IN_ENGLISH, copy_corpus, has_turkish_ground, running_app
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180
@@ -33,7 +33,7 @@ def client(server: str):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", ["Who proposed a ground operation?", "من اقترح عملية برية؟"])
+@pytest.mark.parametrize("question", [ASKED_IN_ENGLISH, "من اقترح عملية برية؟"])
 def test_chat_answers_the_headline_question_with_quote_and_sources(client, question):
     answer, sources = client.predict(question, api_name="/chat")
     assert has_turkish_ground(answer["content"]), answer
@@ -208,7 +208,7 @@ def test_an_add_that_cannot_update_the_index_keeps_neither_file_nor_half_index(s
         # The upload was saved, the build refused, the upload taken back: seeds/ is as it was.
         assert sorted(p.name for p in seeds.iterdir()) == before
         assert [r[0] for r in rows] == [SEED_NAME]
-        ans = api.answer("Who proposed a ground operation?", index_dir=index, model=settings.model)
+        ans = api.answer(ASKED_IN_ENGLISH, index_dir=index, model=settings.model)
         assert ans.found and has_turkish_ground(ans.quote)
 
 

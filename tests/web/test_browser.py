@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from test_app import server  # noqa: F401 - the same app fixture (one server per module)
-from helpers import has_turkish_ground
+from helpers import ASKED_IN_ENGLISH, has_turkish_ground
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -110,7 +110,7 @@ def fonts_used(page, locator) -> dict[str, int]:
 
 def test_english_headline_question_shows_quote_and_sources(session):
     page, _, _ = session
-    answer = ask(page, "Who proposed a ground operation?")
+    answer = ask(page, ASKED_IN_ENGLISH)
     assert "qa-quote" in answer.get_attribute("class"), answer.inner_text()
     assert has_turkish_ground(answer.inner_text())
     source_line = page.locator("#qa-chat .qa-source").last
@@ -132,7 +132,7 @@ def test_english_headline_question_shows_quote_and_sources(session):
 
 def test_an_english_question_over_arabic_shows_word_glosses_under_the_quote(session):
     page, _, _ = session
-    ask(page, "Who proposed a ground operation?")
+    ask(page, ASKED_IN_ENGLISH)
     glosses = page.locator("#qa-chat .qa-glosses").last
     assert glosses.is_visible()
     text = glosses.inner_text()

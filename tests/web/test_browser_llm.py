@@ -18,12 +18,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from fake_llm import HEADLINE_TRANSLATION, fake_llm, headline_reply
-from helpers import copy_corpus, has_turkish_ground, llama_server, running_app
+from helpers import ASKED_IN_ENGLISH, copy_corpus, has_turkish_ground, llama_server, running_app
 from test_browser import ARTIFACTS, CHROMIUM_ARGS, LOCAL_HOSTS, ask, chromium  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HEADLINE = "Who proposed a ground operation?"
 DONE = "#qa-chat .qa-generated, #qa-chat .qa-llm-note"
 TIMEOUT = 60  # seconds: Gemma 3 270M writes its 400 tokens in 14-26 s on 2 AVX2 cores
 KILLED_WITHIN = 15  # a closed connection is noticed at once; the page then updates
@@ -54,7 +53,7 @@ def test_an_english_question_gets_a_checked_english_answer_the_arabic_quote_and_
     with fake_llm(headline_reply) as llm, running_app(seeds, index, cache_dir, QA_LLM_URL=llm.url) as url, \
             sync_playwright() as pw:
         browser, page, requests = _open(pw, chromium, url)
-        ask(page, HEADLINE)
+        ask(page, ASKED_IN_ENGLISH)
         _wait_for_verdict(page, 0, TIMEOUT)
         generated = page.locator("#qa-chat .qa-generated").last
         text = generated.locator(".qa-answer-text").inner_text()
@@ -82,7 +81,7 @@ def test_with_a_real_model_the_reply_is_checked_and_a_killed_server_leaves_the_q
             running_app(seeds, index, cache_dir, QA_LLM_URL=llm.url, QA_LLM_TIMEOUT=str(TIMEOUT)) as url, \
             sync_playwright() as pw:
         browser, page, requests = _open(pw, chromium, url)
-        ask(page, HEADLINE)
+        ask(page, ASKED_IN_ENGLISH)
         _wait_for_verdict(page, 0, TIMEOUT + 10)
         assert has_turkish_ground(page.locator("#qa-chat .qa-quote").last.inner_text())
         verdicts = page.locator(DONE)
