@@ -14,8 +14,8 @@ order and works from where the glyphs are drawn:
    (LibreOffice's kashidas) is ink without text;
 2. columns: a page (or a band of it, under a headline across the page) whose text
    runs in columns side by side is cut at the gutters between them, and the
-   columns are read one after the other, the right one first on a page of mostly
-   right-to-left text; then lines by baseline within each column (tolerance
+   columns are read one after the other, the right one first where the columns'
+   text is mostly right-to-left; then lines by baseline within each column (tolerance
    relative to the font size);
 3. each line's glyphs by x, i.e. in visual order, each combining mark kept with
    its letter (found through the content stream's order); spaces where the PDF
@@ -681,11 +681,14 @@ def _baseline(glyphs: list[_Glyph]) -> float:
 
 
 def _columns(glyphs: list[_Glyph], rtl: bool) -> list[list[_Glyph]]:
-    """The glyphs cut into columns, in reading order (right to left when `rtl`).
+    """The glyphs cut into columns, in reading order.
 
-    The rows above and below the rows a gutter runs through (a headline across the page,
-    a band laid out otherwise) are looked at on their own, and so is each column (a
-    third column beside it).
+    Columns side by side are read right to left when their own letters are mostly
+    right-to-left ones (an Arabic article over an English one on one page reads each
+    its own way), and as `rtl` (the page's direction) when they have as many of
+    either. The rows above and below the rows a gutter runs through (a headline across
+    the page, a band laid out otherwise) are looked at on their own, and so is each
+    column (a third column beside it).
     """
     rows = [row for row in _rows(glyphs) if any(g.text.strip() for g in row)]
     band = _gutter(rows)
@@ -695,7 +698,7 @@ def _columns(glyphs: list[_Glyph], rtl: bool) -> list[list[_Glyph]]:
     run = [g for row in rows[band.first:band.last + 1] for g in row]
     first = [g for g in run if g.center < middle]
     second = [g for g in run if g.center >= middle]
-    if rtl:
+    if _reads_rtl(run, rtl):
         first, second = second, first
     above = [g for row in rows[:band.first] for g in row]
     below = [g for row in rows[band.last + 1:] for g in row]
@@ -709,8 +712,13 @@ def _columns(glyphs: list[_Glyph], rtl: bool) -> list[list[_Glyph]]:
 
 def _mostly_rtl(glyphs: list[_Glyph]) -> bool:
     """Whether more of the glyphs are right-to-left letters than left-to-right ones (read the right column first)."""
+    return _reads_rtl(glyphs, False)
+
+
+def _reads_rtl(glyphs: list[_Glyph], tie: bool) -> bool:
+    """Whether more of the glyphs are right-to-left letters than left-to-right ones; `tie` when as many."""
     kinds = Counter(_first_strong(g.text) for g in glyphs)
-    return kinds["R"] > kinds["L"]
+    return tie if kinds["R"] == kinds["L"] else kinds["R"] > kinds["L"]
 
 
 # ---------------------------------------------------------------- paragraphs

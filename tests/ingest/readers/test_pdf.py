@@ -99,20 +99,29 @@ def test_running_header_and_footer_are_dropped(stem):
 
 def test_columns_are_found_in_the_fixtures():
     """Without column detection the two columns' lines would interleave (CER about 0.7)."""
-    stems = [stem for stem in PRINTED if stem.endswith(("_columns", "_columns_hf"))]
+    stems = [stem for stem in PRINTED if "_columns" in stem]
     assert {f"{text}.{producer}_columns" for text in ("ar_seed", "ar_xquad", "en_xquad")
             for producer in ("chromium", "libreoffice")} <= set(stems)
     for stem in stems:
         with reader_pdf(stem) as pdf:
-            glyphs = reader._glyphs(pdf.pages[0])
+            pages = [reader._glyphs(page) for page in pdf.pages]
         width = pdf_width(stem)
-        blocks = [block for block in reader._columns(glyphs, reader._mostly_rtl(glyphs))
-                  if len(reader._lines(block, reader.SPACE_GAP)) >= 3]  # not a headline, header or footer
-        columns = [(x0, x1) for x0, x1 in _spans([[g for g in b if g.text.strip()] for b in blocks])
-                   if x1 - x0 < width / 2]
-        assert len(columns) == 2, (stem, columns)
-        # Right column first for Arabic, left first for English.
-        assert (columns[0][0] > columns[1][0]) == (not stem.startswith("en_")), (stem, columns)
+        for number, glyphs in enumerate(pages, start=1):
+            blocks = [[g for g in block if g.text.strip()] for block in reader._columns(glyphs, reader._mostly_rtl(glyphs))
+                      if len(reader._lines(block, reader.SPACE_GAP)) >= 3]  # not a headline, header or footer
+            columns = [(span, block) for span, block in zip(_spans(blocks), blocks) if span[1] - span[0] < width / 2]
+            if number == 1:
+                assert len(columns) in (2, 4), (stem, [span for span, _ in columns])
+            assert len(columns) % 2 == 0, (stem, number, [span for span, _ in columns])
+            # Right column first for Arabic, left first for English: each pair by its own script.
+            for (first, block), (second, _) in zip(columns[::2], columns[1::2]):
+                assert (first[0] > second[0]) == _arabic(block), (stem, number, first, second)
+
+
+def _arabic(glyphs: list) -> bool:
+    """Whether most of the glyphs' letters are Arabic ones (told apart without the reader)."""
+    letters = [ch for g in glyphs for ch in g.text if ch.isalpha()]
+    return sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff") > len(letters) / 2
 
 
 @pytest.mark.parametrize("stem", [stem for stem in PRINTED if "_columns" not in stem])
@@ -160,12 +169,27 @@ def _spans(blocks: list) -> list[tuple[int, int]]:
 
 
 def test_two_columns_under_a_headline_are_read_column_by_column():
-    headline = _row(20, (50, 540))
-    body = [_row(50 + 14 * n, (50, 280), (310, 540)) for n in range(12)]
-    last = [_row(50 + 14 * 12, (50, 150))]  # the left column one line longer, ending short
-    glyphs = _page([headline, *body, *last])
-    assert _spans(reader._columns(glyphs, rtl=False)) == [(50, 540), (50, 280), (310, 540)]
-    assert _spans(reader._columns(glyphs, rtl=True)) == [(50, 540), (310, 540), (50, 280)]
+    for letter, rtl in (("a", False), ("ب", True)):
+        headline = _row(20, (50, 540), letter=letter)
+        body = [_row(50 + 14 * n, (50, 280), (310, 540), letter=letter) for n in range(12)]
+        last = [_row(50 + 14 * 12, (50, 150), letter=letter)]  # the left column one line longer, ending short
+        glyphs = _page([headline, *body, *last])
+        want = [(50, 540), (310, 540), (50, 280)] if rtl else [(50, 540), (50, 280), (310, 540)]
+        assert _spans(reader._columns(glyphs, rtl=rtl)) == want
+
+
+def test_each_band_of_columns_is_read_in_the_direction_of_its_own_text():
+    """Arabic columns above a headline across the page, English ones below it: the page's
+    majority (`rtl`) decides neither, and decides only where the columns have no letters."""
+    arabic = [_row(20 + 14 * n, (50, 280), (310, 540), letter="ب") for n in range(8)]
+    headline = _row(20 + 14 * 9, (50, 540))
+    english = [_row(20 + 14 * n, (50, 280), (310, 540)) for n in range(10, 16)]
+    figures = [_row(20 + 14 * n, (50, 280), (310, 540), letter="7") for n in range(17, 23)]
+    glyphs = _page([*arabic, headline, *english, _row(20 + 14 * 16, (50, 540)), *figures])
+    for rtl in (False, True):
+        figures_first = [(310, 540), (50, 280)] if rtl else [(50, 280), (310, 540)]
+        assert _spans(reader._columns(glyphs, rtl=rtl)) == [
+            (310, 540), (50, 280), (50, 540), (50, 280), (310, 540), (50, 540), *figures_first]
 
 
 def test_three_columns_and_a_band_below_them():
