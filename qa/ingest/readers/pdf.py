@@ -15,7 +15,8 @@ order and works from where the glyphs are drawn:
 2. columns: a page (or a band of it, under a headline across the page) whose text
    runs in columns side by side is cut at the gutters between them, and the
    columns are read one after the other, the right one first where the columns'
-   text is mostly right-to-left; then lines by baseline within each column (tolerance
+   text is mostly right-to-left, and a line under both (a byline shorter than a column)
+   after them; then lines by baseline within each column (tolerance
    relative to the font size);
 3. each line's glyphs by x, i.e. in visual order, each combining mark kept with
    its letter (found through the content stream's order); spaces where the PDF
@@ -651,7 +652,7 @@ def _attached(band: _Band, rows: list[list[_Glyph]], size: float) -> _Band:
             break
         if _apart(rows[first], rows[first + 1], steps, size):
             first += 1
-        elif _apart(rows[last], rows[last - 1], steps, size):
+        elif _apart(rows[last], rows[last - 1], steps, size) or _under_columns(band, rows[first:last + 1], size):
             last -= 1
         else:
             break
@@ -663,6 +664,54 @@ def _apart(end: list[_Glyph], neighbour: list[_Glyph], steps: list[float], size:
     own = statistics.median(g.size for g in end)
     limit = max(steps) if _sizes_alike(own, size) else statistics.median(steps)
     return abs(_baseline(end) - _baseline(neighbour)) > limit + STEP_JITTER * size
+
+
+def _under_columns(band: _Band, rows: list[list[_Glyph]], size: float) -> bool:
+    """Whether the last of the band's `rows`, on one side of it only, is a line under both columns
+    (a one-line paragraph across the page: a byline, a closing line) rather than a column's last.
+
+    Two ways to tell, as the producers set such a line. Balanced columns end together, the
+    longer at most its widest step below the other: a line hanging further below the other
+    column's end, while the line above it does not, is under both (Chromium puts it a line
+    step under the longer column). And where a column's paragraphs end on short lines (justified
+    text), a full line followed by a paragraph break is the column's last, its paragraph going
+    on in the next column: the line after the break is under both (LibreOffice puts it a
+    paragraph break under columns that end level).
+    """
+    sides = [[[g for g in row if on_side(g)] for row in rows]
+             for on_side in (lambda g: g.x1 <= band.x0, lambda g: g.x0 >= band.x1)]
+    own = next((n for n, side in enumerate(sides) if side[-1]), None)
+    if own is None or sides[1 - own][-1]:
+        return False
+    mine = [line for line in sides[own] if line]
+    other = [line for line in sides[1 - own] if line]
+    steps = _side_steps(band, rows[:-1], size)
+    if len(mine) < 3 or not other or not steps:
+        return False
+    jitter = STEP_JITTER * size
+    end, above, other_end = _baseline(mine[-1]), _baseline(mine[-2]), _baseline(other[-1])
+    if end - other_end <= jitter:
+        return False
+    widest, regular = max(steps), statistics.median(steps)
+    if end - other_end > widest + jitter and above - other_end <= widest + jitter:
+        return True
+    return end - above > regular + jitter and _full(mine[-2], mine[:-1], size) and _ends_short(
+        [mine[:-1], other], regular + jitter, size)
+
+
+def _full(line: list[_Glyph], column: list[list[_Glyph]], size: float) -> bool:
+    """Whether the line reaches both edges of its column (the lines of `column`)."""
+    tol = FLUSH_TOLERANCE * size
+    left = min(g.x0 for glyphs in column for g in glyphs)
+    right = max(g.x1 for glyphs in column for g in glyphs)
+    return min(g.x0 for g in line) - left <= tol and right - max(g.x1 for g in line) <= tol
+
+
+def _ends_short(columns: list[list[list[_Glyph]]], step: float, size: float) -> bool:
+    """Whether the columns' paragraphs (lines followed by more than `step`) mostly end on a short line."""
+    ends = [_full(a, column, size) for column in columns for a, b in pairwise(column)
+            if _baseline(b) - _baseline(a) > step]
+    return ends.count(False) > ends.count(True)
 
 
 def _side_steps(band: _Band, rows: list[list[_Glyph]], size: float) -> list[float]:

@@ -215,6 +215,35 @@ def test_a_one_line_paragraph_ending_a_double_spaced_column_stays_in_it():
     assert _spans(reader._columns(_page([*body, last]), rtl=False)) == [(50, 280), (310, 540)]
 
 
+def test_a_line_hanging_below_balanced_columns_is_under_both():
+    """Chromium's one-line paragraph after its columns: a line step under the longer column,
+    two under the other one's end (balanced columns end at most a step apart)."""
+    body = [_row(20 + 14 * n, (50, 280), (310, 540)) for n in range(12)]
+    longer = _row(20 + 14 * 12, (50, 280))  # the left column a line longer
+    byline = _row(20 + 14 * 13, (50, 200))
+    assert _spans(reader._columns(_page([*body, longer, byline]), rtl=False)) == [(50, 280), (310, 540), (50, 200)]
+
+
+def test_a_line_after_a_paragraph_break_under_justified_columns_is_under_both():
+    """LibreOffice's one-line paragraph under columns that end level: a column whose paragraphs
+    end short does not end one on a full line and then go on after a paragraph break."""
+    ys = [20.0]
+    for n in range(1, 13):
+        ys.append(ys[-1] + (20 if n % 5 == 0 else 14))  # paragraphs of five lines, 1.4 and 2 font sizes apart
+    widths = [200 if n % 5 == 4 else 280 for n in range(13)]  # the last line of a paragraph short
+    body = [_row(y, (50, w), (310, w + 260)) for y, w in zip(ys, widths)]
+    byline = _row(ys[-1] + 20, (50, 200))
+    assert _spans(reader._columns(_page([*body, byline]), rtl=False)) == [(50, 280), (310, 540), (50, 200)]
+
+
+def test_the_tail_of_an_uneven_column_stays_in_it():
+    """Columns that do not end together (the second one short): the first one's lines under the
+    other's end are its own, its last one too."""
+    body = [_row(20 + 14 * n, (50, 280), *([(310, 540)] if n < 10 else [])) for n in range(12)]
+    last = _row(20 + 14 * 12, (50, 150))
+    assert _spans(reader._columns(_page([*body, last]), rtl=False)) == [(50, 280), (310, 540)]
+
+
 def test_a_footer_in_small_type_close_under_tight_columns_is_no_part_of_them():
     """Type of another size further off than the columns' line step (1.2 font sizes here) stands apart."""
     body = [_row(20 + 12 * n, (50, 280), (310, 540)) for n in range(12)]
