@@ -1,0 +1,18 @@
+"""What the PDF reader's tests share: the fixtures printed by real producers (tests/fixtures/pdf/)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pdf"
+PRINTED = sorted(p.stem for p in FIXTURES.glob("*.*.pdf") if (FIXTURES / f"{p.stem}.txt").exists())
+
+
+def reader_pdf(stem: str):
+    import pdfplumber
+
+    return pdfplumber.open(FIXTURES / f"{stem}.pdf")
+
+
+def pdf_width(stem: str) -> float:
+    with reader_pdf(stem) as pdf:
+        return float(pdf.pages[0].width)
