@@ -113,6 +113,14 @@ def _model_json(model, features: tuple[str, ...], bars: dict[str, float]) -> dic
             "intercept": round(float(model.intercept_[0]), 3), "thresholds": _rounded(bars)}
 
 
+def _shown(path: Path) -> str:
+    """`path` relative to the working directory (the repository) when under it, else its name."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path.name
+
+
 def main(paths: list[str], natural: str | None, write: Path | None) -> None:
     lang, article, y, x, kind, folder = load(paths, natural)
     names = [p.rsplit("/", 1)[-1] for p in paths] + (["natural questions"] if natural else [])
@@ -153,8 +161,10 @@ def main(paths: list[str], natural: str | None, write: Path | None) -> None:
                     "short questions in seven languages over the same articles, answerable, hidden, and about "
                     "nothing" if natural else ""),
             "date": datetime.date.today().isoformat(),
-            "command": "python benchmarks/calibrate_abstention.py " + " ".join(paths)
-                       + (f" --natural {natural}" if natural else "") + f" --write {write}",
+            # File names only: where the evals were written on the calibrating machine says nothing.
+            "command": "python benchmarks/calibrate_abstention.py " + " ".join(Path(p).name for p in paths)
+                       + (f" --natural {Path(natural).name}" if natural else "")
+                       + f" --write {_shown(write)}",
             "bars": f"per evidence kind, the probability below which {TARGET_ANSWERABLE_REFUSED:.0%} of its "
                     "answerable questions in the whole index fall (one rule for every kind; no bar is set by hand)",
             "provenance": "both models and every bar are this command's output on the data above, unedited",

@@ -49,14 +49,14 @@ _RUSSIAN_FUNCTION_WORDS = frozenset("""
 
 def language_of(text: str) -> str:
     """The language of the messages for `text` (one of LANGUAGES; 'en' when unsure)."""
-    letters = _LETTER.findall(text)
+    scripts = _script_counts(text)
+    letters = sum(scripts.values())
     if not letters:
         return "en"
-    arabic = sum(1 for ch in letters if _ARABIC_LETTER.match(ch))
-    if arabic * 2 >= len(letters):
+    # At least half, not the most: a Latin question quoting one Arabic word is asked in a Latin language.
+    if scripts["arabic"] * 2 >= letters:
         return "ar"
-    cyrillic = sum(1 for ch in letters if _CYRILLIC_LETTER.match(ch))
-    if cyrillic * 2 >= len(letters):
+    if scripts["cyrillic"] * 2 >= letters:
         return "ru"
     words = _WORD.findall(text)
     counts = {lang: sum(1 for w in words if w.lower() in stop) for lang, stop in _STOP.items()}
@@ -81,13 +81,16 @@ def script_of(text: str) -> str:
     >>> script_of("وكانت تركيا دعت الثلاثاء (AFP)"), script_of("Кто предложил?"), script_of("Who?"), script_of("12")
     ('arabic', 'cyrillic', 'latin', '')
     """
+    counts = _script_counts(text)
+    return max(counts, key=counts.get) if any(counts.values()) else ""
+
+
+def _script_counts(text: str) -> dict[str, int]:
+    """How many of `text`'s letters are Arabic, Cyrillic and Latin (any other letter counts as Latin)."""
     letters = _LETTER.findall(text)
-    if not letters:
-        return ""
     arabic = sum(1 for ch in letters if _ARABIC_LETTER.match(ch))
     cyrillic = sum(1 for ch in letters if _CYRILLIC_LETTER.match(ch))
-    counts = {"arabic": arabic, "cyrillic": cyrillic, "latin": len(letters) - arabic - cyrillic}
-    return max(counts, key=counts.get)
+    return {"arabic": arabic, "cyrillic": cyrillic, "latin": len(letters) - arabic - cyrillic}
 
 
 def is_stop_word(word: str) -> bool:

@@ -101,8 +101,10 @@ def test_english_questions_are_refused_when_their_article_is_missing_with_or_wit
         asked_without = sum(answer(retriever, q).found for q in asked)
     finally:
         translation.translations.cache_clear()
-    # Measured: 7 of 24 answered with the dictionary (make test, 2026-12-02).
-    assert sum(with_dictionary) <= 8 and sum(without) <= 8, (with_dictionary, without)
+    # At most a third answered: English questions about a hidden article are refused about 0.7 of the time
+    # in qa eval's whole index (docs/quality.md), so a third allows a 24-question sample's spread, not more.
+    most = len(left_out) // 3
+    assert sum(with_dictionary) <= most and sum(without) <= most, (with_dictionary, without)
     assert asked_without >= 18
 
 
