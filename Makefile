@@ -13,7 +13,7 @@ export TRANSFORMERS_OFFLINE := 1
 # glibc per-thread arenas grew the server ~10% under load; two arenas keep it flat (docs/reliability.md).
 export MALLOC_ARENA_MAX := 2
 
-.PHONY: setup dictionary model index run test bench browser ocr llm-server clean
+.PHONY: setup dictionary model index run test bench browser ocr llm-server fixtures clean
 
 setup: $(STAMP)
 
@@ -92,6 +92,18 @@ test: setup browser ocr model llm-server
 
 bench: index
 	$(PY) benchmarks/run_all.py
+
+# Regenerates the committed test fixtures with their real producers (never needed by `make test`):
+# LibreOffice, poppler, qpdf and img2pdf from Debian, fpdf2 and uharfbuzz from PyPI. The files change
+# (dates, producer versions): review them and rerun benchmarks/bench_extraction.py before committing.
+FIXTURE_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf img2pdf $(BROWSER_PACKAGES)
+FIXTURE_SCRIPTS := $(wildcard tests/fixtures/*/make_fixtures.py)
+fixtures: setup
+	@dpkg -s $(FIXTURE_PACKAGES) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(FIXTURE_PACKAGES) >/dev/null; }
+	$(PY) -m pip install --quiet -e '.[fixtures]'
+	for script in $(FIXTURE_SCRIPTS); do $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(LLM_VENV) index build *.egg-info .pytest_cache
