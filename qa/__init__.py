@@ -2,7 +2,7 @@
 
     from qa import build_index, retrieve, answer
     build_index(seeds_dir="seeds", index_dir="index")
-    answer("Who proposed a ground operation?").quote
+    answer("What did Turkey call for in Syria?").quote
 
 The API and its types load on first use (PEP 562): `import qa.ingest.readers.worker`,
 the reader child process, must not pay for torch and FAISS.

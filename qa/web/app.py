@@ -28,7 +28,7 @@ from .chatformat import (answer_messages, change_summary, document_rows, error_m
                          searching_message, status_line, user_message)
 
 EXAMPLES = [
-    "Who proposed a ground operation?",
+    "What did Turkey call for in Syria?",
     "من اقترح عملية برية؟",
     "What did Russia ask the Security Council to do?",
     "متى دعت تركيا إلى تدخل عسكري بري في سوريا؟",
