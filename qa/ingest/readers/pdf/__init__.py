@@ -12,7 +12,7 @@ order and works from where the glyphs are drawn:
    letters); text running in another direction than most is dropped, and a page
    turned by /Rotate is turned back; a glyph its font's ToUnicode map leaves out
    (LibreOffice's kashidas) is ink without text;
-2. (`columns`) columns: a page (or a band of it, under a headline across the page) whose text
+2. (`columns`, `band_rows`) columns: a page (or a band of it, under a headline across the page) whose text
    runs in columns side by side is cut at the gutters between them, and the
    columns are read one after the other, the right one first where the columns'
    text is mostly right-to-left, and a line under both (a byline shorter than a column)
