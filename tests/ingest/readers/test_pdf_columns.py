@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from pdf_fixtures import PRINTED, pdf_width, reader_pdf
+from pdf_fixtures import FIXTURES, PRINTED, pdf_width, reader_pdf
 
 from qa.ingest.readers.pdf.columns import columns_of, mostly_rtl
 from qa.ingest.readers.pdf.glyphs import Glyph, page_glyphs
@@ -34,6 +34,26 @@ def _arabic(glyphs: list) -> bool:
     """Whether most of the glyphs' letters are Arabic ones (told apart without the reader)."""
     letters = [ch for g in glyphs for ch in g.text if ch.isalpha()]
     return sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff") > len(letters) / 2
+
+
+@pytest.mark.parametrize("stem", [stem for stem in PRINTED if "_byline_above." in stem])
+def test_a_byline_above_the_columns_is_read_before_both(stem):
+    """The line between the headline and the columns is in the block above them (with the headline),
+    not a column's first line, over whichever column the producer sets it."""
+    byline = (FIXTURES / f"{stem}.txt").read_text(encoding="utf-8").split("\n\n")[1]
+    with reader_pdf(stem) as pdf:
+        glyphs = page_glyphs(pdf.pages[0])
+    blocks = columns_of(glyphs, mostly_rtl(glyphs))
+    holding = [n for n, block in enumerate(blocks)
+               if any(_letters(line.visual) == _letters(byline) for line in lines_of(block, SPACE_GAP))]
+    assert holding == [0], stem
+    # The headline and byline, the two columns, and LibreOffice's last paragraph across the page under them.
+    assert len(blocks) == (4 if "libreoffice" in stem else 3), stem
+
+
+def _letters(text: str) -> list[str]:
+    """The text's letters in any order (a line's visual order reverses Arabic)."""
+    return sorted(ch for ch in text if ch.isalpha())
 
 
 @pytest.mark.parametrize("stem", [stem for stem in PRINTED if "_columns" not in stem])
@@ -135,6 +155,33 @@ def test_a_line_after_a_paragraph_break_under_justified_columns_is_under_both():
     body = [_row(y, (50, w), (310, w + 260)) for y, w in zip(ys, widths)]
     byline = _row(ys[-1] + 20, (50, 200))
     assert _spans(columns_of(_page([*body, byline]), rtl=False)) == [(50, 280), (310, 540), (50, 200)]
+
+
+@pytest.mark.parametrize("span", [(50, 200), (390, 540)], ids=["over-the-left-column", "over-the-right-column"])
+def test_a_line_above_where_both_columns_start_is_above_both(span):
+    """A byline between the headline and the columns, over either column, as far above them as
+    their paragraphs are apart (no further than a step of theirs): columns start level, so a line
+    on one side above the other's first line is no column's."""
+    ys = [71.0]
+    for n in range(1, 12):
+        ys.append(ys[-1] + (21 if n % 4 == 0 else 14))  # paragraphs of four lines, 1.4 and 2.1 font sizes apart
+    for letter, rtl in (("a", False), ("ب", True)):
+        headline = _row(20, (50, 540), letter=letter)
+        byline = _row(50, span, letter=letter)
+        body = [_row(y, (50, 280), (310, 540), letter=letter) for y in ys]
+        columns = [(310, 540), (50, 280)] if rtl else [(50, 280), (310, 540)]
+        blocks = columns_of(_page([headline, byline, *body]), rtl=rtl)
+        assert _spans(blocks) == [(50, 540), *columns]
+        assert sorted({g.y for g in blocks[0]}) == [20, 50]
+
+
+def test_a_column_that_starts_lower_than_the_other_keeps_its_first_line():
+    """Only a line above the level where both columns start stands above them: the right column's
+    first line, half a line above the left column's (not level with its own next line), stays its own."""
+    right = [_row(20 + 14 * n, (310, 540)) for n in range(12)]
+    left = [_row(27 + 14 * n, (50, 280)) for n in range(11)]
+    rows = sorted([*right, *left], key=lambda row: row[0].y)
+    assert _spans(columns_of(_page(rows), rtl=False)) == [(50, 280), (310, 540)]
 
 
 def test_the_tail_of_an_uneven_column_stays_in_it():

@@ -1,9 +1,9 @@
 """Which rows a band of columns holds: the rows at the ends of a gutter's run that stand apart from its columns.
 
 A gutter (see `columns`) runs through every row it finds free of ink at its x, and so
-through a headline, a running header or footer, or a line under both columns that
-happens to leave it free; the rules here take such rows off the band's ends by the
-steps between the columns' own lines. Finding the gutter, and reading the columns, is
+through a headline, a running header or footer, or a line above or under both columns
+that happens to leave it free; the rules here take such rows off the band's ends by the
+steps between the columns' own lines and where the columns start and end. Finding the gutter, and reading the columns, is
 `columns`'s.
 """
 from __future__ import annotations
@@ -38,14 +38,15 @@ def attached(band: Band, rows: list[list[Glyph]], size: float) -> Band:
     than the widest of them (a paragraph break is the widest step within columns), a row
     in another size (a headline, a running header or footer) when it lies further than
     the regular line step (type of another size beside the columns' lines would be a
-    line of them, as close as they are to each other).
+    line of them, as close as they are to each other); and a line on one side only
+    that stands above where both columns start, or under where both end, is no line of theirs.
     """
     first, last = band.first, band.last
     while last - first >= 2:
         steps = _side_steps(band, rows[first + 1:last], size)
         if not steps:
             break
-        if _apart(rows[first], rows[first + 1], steps, size):
+        if _apart(rows[first], rows[first + 1], steps, size) or _above_columns(band, rows[first:last + 1], size):
             first += 1
         elif _apart(rows[last], rows[last - 1], steps, size) or _under_columns(band, rows[first:last + 1], size):
             last -= 1
@@ -73,8 +74,7 @@ def _under_columns(band: Band, rows: list[list[Glyph]], size: float) -> bool:
     on in the next column: the line after the break is under both (LibreOffice puts it a
     paragraph break under columns that end level).
     """
-    sides = [[[g for g in row if on_side(g)] for row in rows]
-             for on_side in (lambda g: g.x1 <= band.x0, lambda g: g.x0 >= band.x1)]
+    sides = _sides(band, rows)
     own = next((n for n, side in enumerate(sides) if side[-1]), None)
     if own is None or sides[1 - own][-1]:
         return False
@@ -92,6 +92,26 @@ def _under_columns(band: Band, rows: list[list[Glyph]], size: float) -> bool:
         return True
     return end - above > regular + jitter and _full(mine[-2], mine[:-1], size) and _ends_short(
         [mine[:-1], other], regular + jitter, size)
+
+
+def _above_columns(band: Band, rows: list[list[Glyph]], size: float) -> bool:
+    """Whether the first of the band's `rows`, on one side of it only, is a line above both columns
+    (a byline or dateline, or the short last line of a paragraph across the page) rather than a
+    column's first.
+
+    The mirror of `_under_columns`'s first way, simpler at this end: balanced columns may end
+    a step apart, but they start level (each producer sets every column's first line at the top
+    of the column box, on one baseline within the steps' jitter), so a line on one side above
+    the other column's first line, whose next line on its side is level with that first line, is
+    above both.
+    """
+    sides = _sides(band, rows)
+    own = next((n for n, side in enumerate(sides) if side[0]), None)
+    if own is None or sides[1 - own][0]:
+        return False
+    mine = [line for line in sides[own] if line]
+    other = [line for line in sides[1 - own] if line]
+    return len(mine) >= 2 and bool(other) and abs(baseline(mine[1]) - baseline(other[0])) <= STEP_JITTER * size
 
 
 def _full(line: list[Glyph], column: list[list[Glyph]], size: float) -> bool:
@@ -112,12 +132,17 @@ def _ends_short(columns: list[list[list[Glyph]]], step: float, size: float) -> b
 def _side_steps(band: Band, rows: list[list[Glyph]], size: float) -> list[float]:
     """The steps between consecutive lines on each side of the band, among lines in the text's `size`."""
     steps: list[float] = []
-    for on_side in (lambda g: g.x1 <= band.x0, lambda g: g.x0 >= band.x1):
+    for side in _sides(band, rows):
         # Each side's own baselines: a row may hold lines of both columns a little apart.
-        lines = [side for row in rows if (side := [g for g in row if on_side(g)])]
-        ys = [baseline(line) for line in lines if sizes_alike(statistics.median(g.size for g in line), size)]
+        ys = [baseline(line) for line in side if line and sizes_alike(statistics.median(g.size for g in line), size)]
         steps += [b - a for a, b in pairwise(ys)]
     return steps
+
+
+def _sides(band: Band, rows: list[list[Glyph]]) -> list[list[list[Glyph]]]:
+    """Each row's glyphs on the band's left side and on its right side (one list of rows per side)."""
+    return [[[g for g in row if on_side(g)] for row in rows]
+            for on_side in (lambda g: g.x1 <= band.x0, lambda g: g.x0 >= band.x1)]
 
 
 def baseline(glyphs: list[Glyph]) -> float:
