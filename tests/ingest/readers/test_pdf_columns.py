@@ -56,6 +56,20 @@ def _letters(text: str) -> list[str]:
     return sorted(ch for ch in text if ch.isalpha())
 
 
+@pytest.mark.parametrize("stem", [stem for stem in PRINTED if stem.startswith("stacked.")])
+def test_stacked_bands_of_columns_are_read_each_in_its_own_direction(stem):
+    """The fixtures' Arabic columns straight over English ones: the Arabic band first, right column
+    first, then the English band, left column first (the headline before them)."""
+    with reader_pdf(stem) as pdf:
+        glyphs = page_glyphs(pdf.pages[0])
+    blocks = columns_of(glyphs, mostly_rtl(glyphs))
+    assert len(blocks) == 5, stem
+    middle = pdf_width(stem) / 2
+    lefts = [min(g.x0 for g in block) < middle for block in blocks[1:]]
+    assert [_arabic(block) for block in blocks[1:]] == [True, True, False, False], stem
+    assert lefts == [False, True, True, False], stem
+
+
 @pytest.mark.parametrize("stem", [stem for stem in PRINTED if "_columns" not in stem])
 def test_pages_of_one_column_are_not_split(stem):
     with reader_pdf(stem) as pdf:
@@ -111,6 +125,29 @@ def test_each_band_of_columns_is_read_in_the_direction_of_its_own_text():
         figures_first = [(310, 540), (50, 280)] if rtl else [(50, 280), (310, 540)]
         assert _spans(columns_of(glyphs, rtl=rtl)) == [
             (310, 540), (50, 280), (50, 540), (50, 280), (310, 540), (50, 540), *figures_first]
+
+
+@pytest.mark.parametrize("shorter", [False, True], ids=["level", "left-arabic-column-a-line-shorter"])
+def test_columns_straight_over_columns_in_the_other_script_are_two_bands(shorter):
+    """Arabic columns with English ones straight under them, nothing across the page between: where
+    both columns' lines turn to the other direction one band ends, and each is read its own way."""
+    arabic = [_row(20 + 14 * n, *([(310, 540)] if shorter and n == 7 else [(50, 280), (310, 540)]), letter="ب")
+              for n in range(8)]
+    english = [_row(20 + 14 * n, (50, 280), (310, 540)) for n in range(8, 14)]
+    for rtl in (False, True):
+        blocks = columns_of(_page([*arabic, *english]), rtl=rtl)
+        assert _spans(blocks) == [(310, 540), (50, 280), (50, 280), (310, 540)]
+        assert [len({g.y for g in block}) for block in blocks] == [8, 7 if shorter else 8, 6, 6]
+
+
+def test_a_column_turning_to_the_other_script_alone_starts_no_band():
+    """An English paragraph at the foot of one Arabic column (the other goes on in Arabic) is that
+    column's: only both columns turning at one row end a band."""
+    rows = [_row(20 + 14 * n, (50, 280), (310, 540), letter="ب") for n in range(6)]
+    rows += [_row(20 + 14 * n, (50, 280), letter="ب") + _row(20 + 14 * n, (310, 540)) for n in range(6, 10)]
+    blocks = columns_of(_page(rows), rtl=True)
+    assert _spans(blocks) == [(310, 540), (50, 280)]
+    assert [len({g.y for g in block}) for block in blocks] == [10, 10]
 
 
 def test_three_columns_and_a_band_below_them():

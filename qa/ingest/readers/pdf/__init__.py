@@ -15,9 +15,10 @@ order and works from where the glyphs are drawn:
 2. (`columns`, `band_rows`) columns: a page (or a band of it, under a headline across the page) whose text
    runs in columns side by side is cut at the gutters between them, and the
    columns are read one after the other, the right one first where the columns'
-   text is mostly right-to-left, a line above both (a byline shorter than a column, over
-   either) before them and a line under both after them; then lines by baseline within each
-   column (tolerance relative to the font size);
+   text is mostly right-to-left (a band of columns ends where both turn to the other
+   direction: an Arabic band straight over an English one), a line above both (a byline
+   shorter than a column, over either) before them and a line under both after them; then
+   lines by baseline within each column (tolerance relative to the font size);
 3. (`lines`) each line's glyphs by x, i.e. in visual order, each combining mark kept with
    its letter (found through the content stream's order); spaces where the PDF
    has a space glyph or where a gap is most of a space wide;

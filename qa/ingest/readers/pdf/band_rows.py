@@ -2,9 +2,10 @@
 
 A gutter (see `columns`) runs through every row it finds free of ink at its x, and so
 through a headline, a running header or footer, or a line above or under both columns
-that happens to leave it free; the rules here take such rows off the band's ends by the
-steps between the columns' own lines and where the columns start and end. Finding the gutter, and reading the columns, is
-`columns`'s.
+that happens to leave it free, and through a band of columns straight under another; the
+rules here take such rows off the band's ends by the steps between the columns' own lines
+and where the columns start and end, and end a band where both its columns turn to the
+other direction. Finding the gutter, and reading the columns, is `columns`'s.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import statistics
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .glyphs import Glyph
+from .glyphs import Glyph, direction
 from .lines import FLUSH_TOLERANCE, sizes_alike
 
 # The steps between one layout's baselines agree within this many font sizes (rounding of
@@ -53,6 +54,37 @@ def attached(band: Band, rows: list[list[Glyph]], size: float) -> Band:
         else:
             break
     return Band(band.x0, band.x1, first, last)
+
+
+def one_direction(band: Band, rows: list[list[Glyph]], size: float) -> Band:
+    """The band up to the row where the lines of both its columns turn to the other direction, its
+    new end taken off as `attached` does; the band as it is where they do not.
+
+    Such a turn is where one band of columns ends and another starts straight under it (an
+    Arabic article's columns over an English one's, no headline or line across between them):
+    a band of columns reads in one direction, the rows under the turn are another band, read
+    in its own. One column turning alone (a paragraph in the other script within a column) is
+    no turn.
+    """
+    turn = _turn(band, rows)
+    return band if turn is None else attached(Band(band.x0, band.x1, band.first, turn - 1), rows, size)
+
+
+def _turn(band: Band, rows: list[list[Glyph]]) -> int | None:
+    """The first row (an index into `rows`) above which the last line on each side of the band reads
+    in one direction and from which the first line on each side reads in the other ("R", "L"; lines
+    of as many of either, figures, are passed over)."""
+    sides = [[(n, kind) for n, line in enumerate(side, start=band.first) if line and (kind := direction(line))]
+             for side in _sides(band, rows[band.first:band.last + 1])]
+    for row in range(band.first + 1, band.last + 1):
+        turns = set()
+        for side in sides:
+            above = [kind for n, kind in side if n < row]
+            below = [kind for n, kind in side if n >= row]
+            turns.add((above[-1], below[0]) if above and below else None)
+        if len(turns) == 1 and (turn := turns.pop()) is not None and turn[0] != turn[1]:
+            return row
+    return None
 
 
 def _apart(end: list[Glyph], neighbour: list[Glyph], steps: list[float], size: float) -> bool:

@@ -9,11 +9,10 @@ columns to `band_rows`.
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from dataclasses import dataclass
 
-from .band_rows import Band, attached
-from .glyphs import Glyph, first_strong
+from .band_rows import Band, attached, one_direction
+from .glyphs import Glyph, direction
 from .lines import rows_of
 
 # Columns (see `_gutter`): a gutter is an empty band at least this many font sizes wide
@@ -120,7 +119,8 @@ def _gutter(rows: list[list[Glyph]]) -> Band | None:
     size = statistics.median(g.size for row in ink_rows for g in row)
     bands = [attached(band, ink_rows, size) for band in _bands(ink_rows, GUTTER_WIDTH * size)]
     gutters = [band for band in bands if _is_gutter(band, ink_rows, size)]
-    return max(gutters, key=lambda b: (b.last - b.first, b.x1 - b.x0), default=None)
+    best = max(gutters, key=lambda b: (b.last - b.first, b.x1 - b.x0), default=None)
+    return None if best is None else one_direction(best, ink_rows, size)
 
 
 def columns_of(glyphs: list[Glyph], rtl: bool) -> list[list[Glyph]]:
@@ -128,7 +128,7 @@ def columns_of(glyphs: list[Glyph], rtl: bool) -> list[list[Glyph]]:
 
     Columns side by side are read right to left when their own letters are mostly
     right-to-left ones (an Arabic article over an English one on one page reads each
-    its own way), and as `rtl` (the page's direction) when they have as many of
+    its own way, a headline across between them or not), and as `rtl` (the page's direction) when they have as many of
     either. The rows above and below the rows a gutter runs through (a headline across
     the page, a band laid out otherwise) are looked at on their own, and so is each
     column (a third column beside it).
@@ -160,5 +160,5 @@ def mostly_rtl(glyphs: list[Glyph]) -> bool:
 
 def _reads_rtl(glyphs: list[Glyph], tie: bool) -> bool:
     """Whether more of the glyphs are right-to-left letters than left-to-right ones; `tie` when as many."""
-    kinds = Counter(first_strong(g.text) for g in glyphs)
-    return tie if kinds["R"] == kinds["L"] else kinds["R"] > kinds["L"]
+    kind = direction(glyphs)
+    return kind == "R" if kind else tie

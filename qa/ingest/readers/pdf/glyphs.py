@@ -56,6 +56,13 @@ def first_strong(text: str) -> str:
     return ""
 
 
+def direction(glyphs: list[Glyph]) -> str:
+    """"R" when more of the glyphs are right-to-left letters than left-to-right ones, "L" when fewer,
+    "" when as many (no letters: figures, punctuation)."""
+    kinds = Counter(first_strong(g.text) for g in glyphs)
+    return "" if kinds["R"] == kinds["L"] else "R" if kinds["R"] > kinds["L"] else "L"
+
+
 def is_mark(text: str) -> bool:
     return bool(text) and all(unicodedata.category(ch) in ("Mn", "Me") for ch in text)
 
