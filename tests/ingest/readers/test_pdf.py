@@ -11,7 +11,7 @@ import re
 
 import pytest
 from extraction import canonical, cer, lines_present
-from pdf_fixtures import FIXTURES, PRINTED
+from pdf_fixtures import BYLINE_ABOVE, FIXTURES, PRINTED, STACKED
 
 from qa.errors import UnreadableDocument
 from qa.ingest.readers import pdf as reader
@@ -40,6 +40,7 @@ def test_the_fixtures_cover_every_producer_and_text():
     texts = {stem.split(".", 1)[0] for stem in PRINTED}
     assert {"chromium", "libreoffice", "fpdf2", "fpdf2_plain"} <= producers
     assert {"ar_seed", "ar_xquad", "en_xquad", "mixed"} <= texts
+    assert set(BYLINE_ABOVE) | set(STACKED) <= set(PRINTED)
     assert len(PAGE_STARTS) >= 3  # multi-page ones
     for pdf in FIXTURES.glob("*.pdf"):
         assert pdf.stat().st_size < 300_000, pdf.name

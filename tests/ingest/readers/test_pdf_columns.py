@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from pdf_fixtures import FIXTURES, PRINTED, pdf_width, reader_pdf
+from pdf_fixtures import BYLINE_ABOVE, FIXTURES, PRINTED, STACKED, pdf_width, reader_pdf
 
 from qa.ingest.readers.pdf.columns import columns_of, mostly_rtl
 from qa.ingest.readers.pdf.glyphs import Glyph, page_glyphs
@@ -36,7 +36,7 @@ def _arabic(glyphs: list) -> bool:
     return sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff") > len(letters) / 2
 
 
-@pytest.mark.parametrize("stem", [stem for stem in PRINTED if "_byline_above." in stem])
+@pytest.mark.parametrize("stem", BYLINE_ABOVE)
 def test_a_byline_above_the_columns_is_read_before_both(stem):
     """The line between the headline and the columns is in the block above them (with the headline),
     not a column's first line, over whichever column the producer sets it."""
@@ -56,7 +56,7 @@ def _letters(text: str) -> list[str]:
     return sorted(ch for ch in text if ch.isalpha())
 
 
-@pytest.mark.parametrize("stem", [stem for stem in PRINTED if stem.startswith("stacked.")])
+@pytest.mark.parametrize("stem", STACKED)
 def test_stacked_bands_of_columns_are_read_each_in_its_own_direction(stem):
     """The fixtures' Arabic columns straight over English ones: the Arabic band first, right column
     first, then the English band, left column first (the headline before them)."""
