@@ -38,8 +38,9 @@ table is one paragraph of one line a row, cells joined by " | ". Around trafilat
   between two paragraphs it kept (`_recover_headings`);
 - paragraphs it drops for repeating one it kept (written twice in a row, or again further
   down) come back where the page has them, in the article's body only (`_recover_repeats`);
-- "read also" lines it keeps (a paragraph of the body that is a label and one link) go
-  (`_drop_link_lines`);
+- "read also" lines it keeps (a paragraph of the body that is a label and one link) go,
+  each where the page writes it as a link line: the body's paragraph of the same words
+  (a lead the "most read" list links to) stays (`_drop_link_lines`);
 - the headline (its title: og:title, the `<h1>`, or the `<title>` without the site's name)
   is put first unless one of the first TITLE_WITHIN paragraphs begins with it: trafilatura
   leaves out an `<h1>` above the body, and a headline not in the text cannot be retrieved.
@@ -560,14 +561,51 @@ _LINK_BLOCKS = frozenset({"p", "div", "li", "dd", "blockquote", "h1", "h2", "h3"
 
 
 def _drop_link_lines(tree, paragraphs: list[str]) -> list[str]:
-    """`paragraphs` without those the page writes as one link with a label ("اقرأ أيضا: <a>...").
+    """`paragraphs` without the occurrences the page writes as one link with a label ("اقرأ أيضا: <a>...").
 
     trafilatura keeps such a line when it is a paragraph of the article's body (an <aside>
-    or a list of links it drops itself). Found by their element on the page: the nearest
-    block around each link whose text is an extracted paragraph.
+    or a list of links it drops itself). Decided per occurrence by its element on the page,
+    since the words of a link line can also be a paragraph: a "most read" list linking to
+    this story by its lead. The extraction's occurrences of a text are the page's in the
+    article's body, in order (trafilatura keeps the body); a text the body does not have
+    stays when the page has it anywhere as plain text.
     """
-    wanted = {_key(p) for p in paragraphs}
-    links: set[str] = set()
+    keys = [_key(p) for p in paragraphs]
+    linked = _linked_keys(tree, set(keys))
+    if not linked:
+        return paragraphs
+    found = _page_paragraphs(tree, set(keys))
+    lines = {element for element, key in found if key in linked and _is_link_line(element)}
+    body = _body(found)
+    in_body: dict[str, list] = {}
+    plain: set[str] = set()
+    for element, key in found:
+        if key not in linked:
+            continue
+        if element.getparent() in body:
+            in_body.setdefault(key, []).append(element)
+        if element not in lines:
+            plain.add(key)
+    out: list[str] = []
+    met: Counter[str] = Counter()
+    for key, paragraph in zip(keys, paragraphs):
+        if key in linked:
+            places = in_body.get(key)
+            if places:
+                element = places[min(met[key], len(places) - 1)]
+                met[key] += 1
+                if element in lines:
+                    continue
+            elif key not in plain:
+                continue
+        out.append(paragraph)
+    return out
+
+
+def _linked_keys(tree, wanted: set[str]) -> set[str]:
+    """The texts in `wanted` the page writes as a link line somewhere: found from the links,
+    each in the nearest block around it."""
+    linked: set[str] = set()
     seen: set = set()
     for anchor in tree.iter("a"):
         block = anchor.getparent()
@@ -576,15 +614,27 @@ def _drop_link_lines(tree, paragraphs: list[str]) -> list[str]:
         if block is None or block in seen:
             continue
         seen.add(block)
-        text = block.text_content()
-        key = _key(_flat(text))
-        if key not in wanted:
-            continue
-        letters = len("".join(text.split()))
-        linked = sum(len("".join(a.text_content().split())) for a in block.iter("a"))
-        if letters and linked >= LINK_SHARE * letters:
-            links.add(key)
-    return [p for p in paragraphs if _key(p) not in links] if links else paragraphs
+        key = _key(_flat(block.text_content()))
+        if key in wanted and _is_link_line(block):
+            linked.add(key)
+    return linked
+
+
+def _is_link_line(element) -> bool:
+    """Whether LINK_SHARE or more of the letters of `element` are in links."""
+    anchors = list(element.iter("a"))
+    if not anchors:
+        return False
+    letters = len("".join(element.text_content().split()))
+    linked = sum(len("".join(a.text_content().split())) for a in anchors)
+    return bool(letters) and linked >= LINK_SHARE * letters
+
+
+def _body(found: list[tuple[etree._Element, str]]) -> set:
+    """The elements holding the article's body: those around a paragraph the page has once
+    (a teaser, a summary or a "most read" card repeats one)."""
+    on_page = Counter(key for _, key in found)
+    return {element.getparent() for element, key in found if on_page[key] == 1}
 
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -661,9 +711,9 @@ def _recover_repeats(tree, paragraphs: list[str]) -> list[str]:
     """
     keys = [_key(p) for p in paragraphs]
     found = _page_paragraphs(tree, set(keys))
-    on_page = Counter(key for _, key in found)
-    body = {element.getparent() for element, key in found if on_page[key] == 1}
-    found_keys = [key for element, key in found if element.getparent() in body]
+    body = _body(found)
+    # A link line of the body is no repeat to put back: `_drop_link_lines` took it out.
+    found_keys = [key for element, key in found if element.getparent() in body and not _is_link_line(element)]
     if not Counter(found_keys) - Counter(keys):
         return paragraphs  # the body has no paragraph more often than the extraction
     first: dict[str, str] = {}
