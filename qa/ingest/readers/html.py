@@ -35,7 +35,8 @@ table is one paragraph of one line a row, cells joined by " | ". Around trafilat
 - layout tables (old sites set the whole page in them) become <div>s before it, so their
   menus and sidebars are judged as on any page (`_unwrap_layout_tables`);
 - subheadings it drops on pages it reads through its fallbacks come back when they sit
-  between two paragraphs it kept (`_recover_headings`);
+  between two paragraphs or data tables it kept, unless they title a box of links
+  (`_recover_headings`);
 - paragraphs it drops for repeating one it kept (written twice in a row, or again further
   down) come back where the page has them, in the article's body only (`_recover_repeats`);
 - "read also" lines it keeps (a paragraph of the body that is a label and one link) go,
@@ -640,6 +641,7 @@ def _body(found: list[tuple[etree._Element, str]]) -> set:
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # How far from a heading its neighbouring paragraphs may be (an ad slot or an image between).
 _HEADING_REACH = 4
+_CELL_SEPARATORS = re.compile(r"[\s|]+")
 
 
 def _recover_headings(tree, paragraphs: list[str]) -> list[str]:
@@ -649,20 +651,24 @@ def _recover_headings(tree, paragraphs: list[str]) -> list[str]:
     "article-body"), but on a page it reads through its fallbacks (plain <div>s, layout
     tables) it keeps the paragraphs and loses the headings between them. A heading is put
     back only between two paragraphs that follow each other in the text and are its
-    neighbours on the page (siblings, at most _HEADING_REACH elements away).
+    neighbours on the page (siblings, at most _HEADING_REACH elements away); a data table
+    (the text has it as rows) is a neighbour as a paragraph is. A heading whose next
+    sibling is a box of links ("Related", "Most read") titles that box and stays out.
     """
     if len(paragraphs) < 2:
         return paragraphs
     index: dict[str, int] = {}
+    tables: dict[str, int] = {}
     for n, paragraph in enumerate(paragraphs):
         index.setdefault(_key(paragraph), n)
+        tables.setdefault(_cells_key(paragraph), n)
     inserts: dict[int, list[str]] = {}
     for heading in tree.iter(*_HEADINGS):
         text = _tidy(_flat(heading.text_content()))
         if not text or _key(text) in index:
             continue
-        before = _neighbour(heading, index, backwards=True)
-        after = _neighbour(heading, index, backwards=False)
+        before = _neighbour(heading, index, tables, backwards=True)
+        after = _neighbour(heading, index, tables, backwards=False)
         if before is not None and after == before + 1:
             inserts.setdefault(after, []).append(text)
     if not inserts:
@@ -674,8 +680,9 @@ def _recover_headings(tree, paragraphs: list[str]) -> list[str]:
     return out
 
 
-def _neighbour(heading, index: dict[str, int], backwards: bool) -> int | None:
-    """The text position of the nearest sibling of `heading` that is an extracted paragraph."""
+def _neighbour(heading, index: dict[str, int], tables: dict[str, int], backwards: bool) -> int | None:
+    """The text position of the nearest sibling of `heading` that is an extracted paragraph
+    or data table (`tables`: positions by `_cells_key`); None past a box of links after it."""
     sibling = heading
     for _ in range(_HEADING_REACH):
         sibling = sibling.getprevious() if backwards else sibling.getnext()
@@ -685,10 +692,27 @@ def _neighbour(heading, index: dict[str, int], backwards: bool) -> int | None:
             continue
         if sibling.tag in _HEADINGS:
             continue  # a run of headings (h2 then h3) goes back together
-        found = index.get(_key(_tidy(_flat(sibling.text_content()))))
+        text = sibling.text_content()
+        found = index.get(_key(_tidy(_flat(text))))
+        if found is None and (sibling.tag == "table" or sibling.find(".//table") is not None):
+            found = tables.get(_cells_key(text))
         if found is not None:
             return found
+        if not backwards and _is_link_box(sibling):
+            return None
     return None
+
+
+def _cells_key(text: str) -> str:
+    """A table's text without the separators: the page's cells run together (`text_content`)
+    and the extraction's rows (cells joined by " | ", a line a row) compare equal."""
+    return _CELL_SEPARATORS.sub("", _key(text))
+
+
+def _is_link_box(element) -> bool:
+    """Whether `element` is a box of links (two or more, LINK_SHARE of its letters): what a
+    heading just above it titles ("Related", "Most read"), not the article."""
+    return sum(1 for _ in element.iter("a")) >= 2 and _is_link_line(element)
 
 
 # Elements of the page that can hold a paragraph (layout tables are <div>s by now; a data
