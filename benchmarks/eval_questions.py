@@ -37,7 +37,7 @@ EVAL = ROOT.parent / "shared" / "eval"
 SEED = ROOT / "seeds" / "000_f9ca097250a4c633.txt"
 
 
-def _index(folder: Path, documents: dict[str, str], embedder) -> Retriever:
+def index_folder(folder: Path, documents: dict[str, str], embedder) -> Retriever:
     seeds = folder / "seeds"
     seeds.mkdir(parents=True, exist_ok=True)
     for name, text in documents.items():
@@ -51,7 +51,7 @@ def _index(folder: Path, documents: dict[str, str], embedder) -> Retriever:
     return Retriever(embedder, folder / "index")
 
 
-def _archive() -> dict[str, str]:
+def archive_documents() -> dict[str, str]:
     docs = {}
     with (EVAL / "news-archive" / "saudinewsnet-1000.jsonl").open(encoding="utf-8") as fh:
         for n, line in enumerate(fh):
@@ -84,15 +84,15 @@ def main() -> int:
     if only & {"seed", "archive"}:
         seed_set = load_set(DATA / "seed_questions.json")
         if "seed" in only:
-            retriever = _index(work / "seed", {SEED.name: seed_text}, embedder)
+            retriever = index_folder(work / "seed", {SEED.name: seed_text}, embedder)
             results["seed"] = ask(retriever, seed_set, [SEED.name])
         if "archive" in only:
-            retriever = _index(work / "archive", {SEED.name: seed_text, **_archive()}, embedder)
+            retriever = index_folder(work / "archive", {SEED.name: seed_text, **archive_documents()}, embedder)
             results["archive"] = ask(retriever, seed_set, [SEED.name])
     if "natural" in only:
         articles, _ = load_squad(EVAL / "xquad" / "xquad.ar.json")
         names = [f"article_{a:03d}.txt" for a in range(len(articles))]
-        retriever = _index(work / "xquad", dict(zip(names, articles)), embedder)
+        retriever = index_folder(work / "xquad", dict(zip(names, articles)), embedder)
         results["natural"] = ask(retriever, load_set(DATA / "natural_questions.json"), names, hide_own=True,
                                  alone=True)
     for name, outcomes in results.items():
