@@ -140,6 +140,18 @@ def test_columns_straight_over_columns_in_the_other_script_are_two_bands(shorter
         assert [len({g.y for g in block}) for block in blocks] == [8, 7 if shorter else 8, 6, 6]
 
 
+@pytest.mark.parametrize("where", ["last", "first"])
+def test_one_row_in_the_other_script_across_both_columns_starts_no_band(where):
+    """A short Latin line at one row of both Arabic columns (a source, a web address) is too few
+    lines for a band of its own: the columns stay one band, each line in its column."""
+    arabic = [_row(20 + 14 * n, (50, 280), (310, 540), letter="ب") for n in range(1, 11)]
+    latin = _row(20 + 14 * (11 if where == "last" else 0), (50, 150), (310, 410))
+    rows = [*arabic, latin] if where == "last" else [latin, *arabic]
+    blocks = columns_of(_page(rows), rtl=True)
+    assert _spans(blocks) == [(310, 540), (50, 280)]
+    assert [len({g.y for g in block}) for block in blocks] == [11, 11]
+
+
 def test_a_column_turning_to_the_other_script_alone_starts_no_band():
     """An English paragraph at the foot of one Arabic column (the other goes on in Arabic) is that
     column's: only both columns turning at one row end a band."""

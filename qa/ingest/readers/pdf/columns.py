@@ -120,7 +120,15 @@ def _gutter(rows: list[list[Glyph]]) -> Band | None:
     bands = [attached(band, ink_rows, size) for band in _bands(ink_rows, GUTTER_WIDTH * size)]
     gutters = [band for band in bands if _is_gutter(band, ink_rows, size)]
     best = max(gutters, key=lambda b: (b.last - b.first, b.x1 - b.x0), default=None)
-    return None if best is None else one_direction(best, ink_rows, size)
+    if best is None:
+        return None
+    upper = one_direction(best, ink_rows, size)
+    # Both sides of a turn must be columns by the same test (a row or two in the other script,
+    # a source line at one row of both columns, is part of the band it sits in).
+    lower = Band(best.x0, best.x1, upper.last + 1, best.last)
+    if upper is best or (_is_gutter(upper, ink_rows, size) and _is_gutter(lower, ink_rows, size)):
+        return upper
+    return best
 
 
 def columns_of(glyphs: list[Glyph], rtl: bool) -> list[list[Glyph]]:
