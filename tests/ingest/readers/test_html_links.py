@@ -19,6 +19,19 @@ def test_read_also_lines_go_links_in_sentences_stay() -> None:
     assert extracted.text.split("\n\n") == [make_fixtures.SEED_HEADLINE, *paragraphs]
 
 
+def test_a_read_also_line_broken_after_its_label_goes_too() -> None:
+    """A line break between the label and the link is a space in the text, as on the page."""
+    paragraphs = SEED_TXT.split("\n\n")[1:4]
+    body = (
+        f"<p>{paragraphs[0]}</p><p>{paragraphs[1]}</p>"
+        "<p>اقرأ أيضا:<br><a href='/n/1'>وفد المعارضة يصل إلى جنيف للقاء المبعوث الأممي</a></p>"
+        f"<p>{paragraphs[2]}</p>"
+    )
+    page = f"<html><body><article><h1>{make_fixtures.SEED_HEADLINE}</h1><div class='article-body'>{body}</div></article></body></html>"
+    extracted = read_one(page.encode())
+    assert extracted.text.split("\n\n") == [make_fixtures.SEED_HEADLINE, *paragraphs]
+
+
 LEAD = "موسكو تطلب اجتماعا طارئا لمجلس الأمن بعد تلويح أنقرة بعملية برية في سوريا"
 
 

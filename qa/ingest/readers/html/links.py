@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .normalize import flat, text_key
-from .page import article_body, is_link_line, page_paragraphs
+from .page import article_body, block_text, is_link_line, page_paragraphs
 
 _LINK_BLOCKS = frozenset({"p", "div", "li", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -71,7 +71,7 @@ def _linked_keys(tree, wanted: set[str]) -> set[str]:
         if block is None or block in seen:
             continue
         seen.add(block)
-        key = text_key(flat(block.text_content()))
+        key = text_key(flat(block_text(block)))
         if key in wanted and is_link_line(block):
             linked.add(key)
     return linked

@@ -41,7 +41,7 @@ def page_paragraphs(tree, wanted: set[str]) -> list[tuple[etree._Element, str]]:
     for block in blocks:
         if block in holders:
             continue
-        key = text_key(_block_text(block))
+        key = text_key(block_text(block))
         if key not in wanted:
             continue
         while _alone(block):
@@ -50,7 +50,7 @@ def page_paragraphs(tree, wanted: set[str]) -> list[tuple[etree._Element, str]]:
     return out
 
 
-def _block_text(element) -> str:
+def block_text(element) -> str:
     """An element's text, a `<br>` as a space (where trafilatura's paragraph has a line break)."""
     parts: list[str] = []
     for event, node in etree.iterwalk(element, events=("start", "end")):
