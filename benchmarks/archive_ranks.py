@@ -6,9 +6,9 @@ articles and the 1,000 news articles of ../shared/eval/news-archive, about
 the natural questions over XQuAD's articles (natural_questions.json). For each
 candidate pool (chunks dense search and each BM25 signal bring before the
 fused re-scoring), it prints the seed questions whose seed chunk ranks first,
-the seed questions quoted right, and per language of the natural questions
-R@1 and the quote right. It changes nothing in qa/: the pool is bound to the
-retriever's search for each run.
+the seed questions quoted right and answered, and per language of the natural
+questions R@1 and the quote right (answered or refused). It changes nothing in
+qa/: the pool is bound to the retriever's search for each run.
 
 How to run (repository root; the folder's index is reused between runs):
     .venv/bin/python benchmarks/archive_ranks.py [--pools 50,100,200] [--work /tmp/qa-archive-ranks]
@@ -17,7 +17,6 @@ Evaluation data only: written into the work folder, never into the repository.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_questions import DATA, EVAL, SEED, archive_documents, index_folder  # noqa: E402
 
 from qa.answers import answering  # noqa: E402
+from qa.answers.evidence import EVIDENCE_PASSAGES  # noqa: E402
 from qa.api import embedder_for  # noqa: E402
 from qa.config import load_settings  # noqa: E402
 from qa.evalsets import load_set  # noqa: E402
@@ -48,21 +48,29 @@ def main() -> int:
     retriever = index_folder(Path(args.work), documents, embedder_for(load_settings()))
     seed_questions = [q for q in load_set(DATA / "seed_questions.json") if q.answers]
     natural = [q for q in load_set(DATA / "natural_questions.json") if q.answers]
-    print("| pool | seed first | seed quoted right | natural R@1 / quote right, per language |")
+    print("| pool | seed first | seed quoted right and answered | natural R@1 / quote right (answered or not), per language |")
     print("|---|---|---|---|")
     search_with = retriever.run
     for pool in (int(p) for p in args.pools.split(",")):
-        retriever.run = functools.partial(search_with, candidates=pool)  # what answering.select calls
+        if pool < EVIDENCE_PASSAGES:
+            parser.error(f"--pools {pool}: a pool under the {EVIDENCE_PASSAGES} passages answers are chosen from is widened to them")
+
+        def with_pool(question: str, k: int = 5, candidates: int = 0, exclude: frozenset[str] = frozenset(),
+                      pool: int = pool):
+            return search_with(question, k, pool, exclude)  # `candidates` replaced by this run's pool
+
+        retriever.run = with_pool  # what answering.select calls
         first = right = 0
         ranks = []
+        shown = min(pool, 100)  # a k above the pool widens it; 100 is the most passages a search returns
         for q in seed_questions:
-            search = retriever.run(q.text, k=min(pool, 100))  # k above the pool widens it
+            search = retriever.run(q.text, k=shown)
             rank = next((n for n, s in enumerate(search.ranked) if s.passage.source == SEED.name), -1)
             ranks.append(f"{q.qid}:{rank}")
             first += rank == 0
             sel = answering.select(retriever, q.text)
             right += sel.found and _source(sel) == SEED.name and contains_answer(sel.quote, q.answers)
-        print(f"  pool {pool}, the seed's rank per question (-1: not among the pool's first 100): {' '.join(ranks)}",
+        print(f"  pool {pool}, the seed's rank per question (-1: not in the first {shown}): {' '.join(ranks)}",
               file=sys.stderr)
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for q in natural:

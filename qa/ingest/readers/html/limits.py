@@ -4,8 +4,8 @@ Job: refuse with a reason rather than read slowly: a page over MAX_BYTES, over M
 elements or MAX_TEXT characters of text (scripts, styles and SVG not counted: `check`),
 nested deeper than MAX_DEPTH and over MAX_FLATTEN_CHARS (`parsing` flattens one within it);
 and the reason for a page with no article text. tests/ingest/readers/test_html.py reads a
-5 MB page, 5 MB of markup (refused), 5 MB of text and 10,000-deep nestings within time
-bounds (their timings: docs/reliability.md).
+5 MB page, 5 MB of markup (refused), 5 MB of text and 10,000-deep nestings within the
+time bounds it states (docs/reliability.md quotes those of the markup and the nestings).
 
 Not here: parsing or flattening a page (`parsing`), finding its article.
 """
