@@ -83,3 +83,18 @@ def test_box_headings_beside_a_data_table_stay_out(layout: str) -> None:
     )
     extracted = read_one(_fallback_page(body, layout, after=most_read).encode())
     assert extracted.text.split("\n\n") == [make_fixtures.SEED_HEADLINE, *paragraphs[:2], DATA_TABLE_TEXT, *paragraphs[2:]]
+
+
+def test_a_kept_heading_over_a_box_of_links_it_dropped_goes() -> None:
+    """In a container trafilatura recognizes (class "content") it keeps the "Related" heading
+    and drops the links under it; a subheading of the article in the same body stays."""
+    paragraphs = SEED_TXT.split("\n\n")[1:6]
+    related = "<h3>أخبار ذات صلة</h3><ul><li><a href='/n/1'>خبر أول عن سوريا</a></li><li><a href='/n/2'>خبر ثان عن تركيا</a></li></ul>"
+    body = "".join(f"<p>{p}</p>" for p in paragraphs[:2]) + related + f"<h2>{SUBHEADING}</h2>"
+    body += "".join(f"<p>{p}</p>" for p in paragraphs[2:])
+    headline = make_fixtures.SEED_HEADLINE
+    page = f"<html><head><title>{headline}</title></head><body><div class='content'>{body}</div></body></html>"
+    document = trafilatura.bare_extraction(page, favor_precision=True)
+    assert "أخبار ذات صلة" in document.text  # what the reader puts right
+    extracted = read_one(page.encode())
+    assert extracted.text.split("\n\n") == [headline, *paragraphs[:2], SUBHEADING, *paragraphs[2:]]

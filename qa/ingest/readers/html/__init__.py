@@ -19,8 +19,8 @@ The text is final: nothing downstream changes it.
 6. `assembly`: trafilatura's extraction, read into paragraphs (headings, quotes, lists a
    line an item, tables a line a row, cells joined by " | ");
 7. what trafilatura gets wrong, put right against the page: "read also" lines it keeps go
-   (`links`), subheadings it drops on pages it reads through its fallbacks come back
-   (`headings`), paragraphs it drops for repeating one it kept come back (`repeats`);
+   (`links`), subheadings it drops on pages it reads through its fallbacks come back and
+   headings it keeps above a box of links it dropped go (`headings`), paragraphs it drops for repeating one it kept come back (`repeats`);
 8. the headline (og:title, the `<h1>`, or the `<title>` without the site's name) is put
    first unless one of the first TITLE_WITHIN paragraphs begins with it: trafilatura leaves
    out an `<h1>` above the body, and a headline not in the text cannot be retrieved.
@@ -40,7 +40,7 @@ from ....errors import UnreadableDocument
 from ..base import Extracted, Metadata
 from . import assembly, decoding, layout, limits, metadata, parsing
 from .decoding import REPLACED
-from .headings import recover_headings
+from .headings import drop_box_headings, recover_headings
 from .limits import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -94,7 +94,8 @@ def read(data: bytes, name: str) -> list[Extracted]:
     if not any(kind not in {"head", "loose"} and tidy(text) for kind, text in blocks):
         raise UnreadableDocument(NO_TEXT)
     paragraphs = [p for _, text in blocks for p in split_paragraphs(text)]
-    paragraphs = recover_repeats(tree, recover_headings(tree, drop_link_lines(tree, paragraphs)))
+    paragraphs = drop_box_headings(tree, drop_link_lines(tree, paragraphs))
+    paragraphs = recover_repeats(tree, recover_headings(tree, paragraphs))
     if not paragraphs:
         raise UnreadableDocument(NO_TEXT)
     paragraphs = [marks.restore(p) for p in paragraphs]

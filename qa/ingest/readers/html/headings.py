@@ -1,10 +1,11 @@
-"""Subheadings trafilatura drops on pages it reads through its fallbacks, put back.
+"""Subheadings trafilatura gets wrong: dropped on pages it reads through its fallbacks, kept above a box of links.
 
 Job: `recover_headings`: a heading of the page comes back between two paragraphs or data
 tables it kept that are its neighbours on the page, unless it titles a box of links.
+`drop_box_headings`: a heading it kept goes when it titles a box of links it dropped.
 
-Not here: headings of a container trafilatura recognizes (it keeps them itself), the
-headline (`read` puts it first).
+Not here: the other headings of a container trafilatura recognizes (it keeps them itself),
+the headline (`read` puts it first), the boxes of links themselves (trafilatura drops them).
 """
 from __future__ import annotations
 
@@ -52,6 +53,34 @@ def recover_headings(tree, paragraphs: list[str]) -> list[str]:
         out.extend(inserts.get(n, []))
         out.append(paragraph)
     return out
+
+
+def drop_box_headings(tree, paragraphs: list[str]) -> list[str]:
+    """`paragraphs` without the headings that title a box of links trafilatura dropped.
+
+    In a container trafilatura recognizes (a class like "content", which a layout table's
+    cell often has) it keeps every heading, and drops the list of links under a "Related"
+    heading while keeping the heading itself. Such a heading titles that box, not the
+    article: its next sibling on the page is a box of links none of whose links the text
+    has. A heading of the same words elsewhere on the page that titles no such box stays.
+    """
+    keys = {text_key(p) for p in paragraphs}
+    lines = {text_key(line) for p in paragraphs for line in p.split("\n")}
+    titles_box: set[str] = set()
+    titles_text: set[str] = set()
+    for heading in tree.iter(*HEADINGS):
+        key = text_key(tidy(flat(heading.text_content())))
+        if key not in keys:
+            continue
+        box = heading.getnext()
+        while box is not None and not isinstance(box.tag, str):
+            box = box.getnext()
+        dropped = box is not None and _is_link_box(box) and not any(
+            text_key(tidy(flat(a.text_content()))) in lines for a in box.iter("a")
+        )
+        (titles_box if dropped else titles_text).add(key)
+    gone = titles_box - titles_text
+    return [p for p in paragraphs if text_key(p) not in gone] if gone else paragraphs
 
 
 def _neighbour(heading, index: dict[str, int], tables: dict[str, int], backwards: bool) -> int | None:

@@ -28,10 +28,17 @@ def unwrap_layout_tables(tree) -> None:
     they are on any other page. Data tables (rows of text cells) stay tables.
     """
     layout = [table for table in tree.iter("table") if _is_layout_table(table)]
-    for table in layout:
-        for element in [table, *table.iter(*_TABLE_PARTS)]:
-            if element is table or nearest_table(element) is table:
-                element.tag = "div"
+    # Every table's own parts are found before any tag changes: once a table is a <div>, its
+    # rows' nearest table is the one around it, and they would stay rows outside any table.
+    # A table inside a cell is a part of its own (a data table stays, a layout one is listed).
+    parts = [
+        element
+        for table in layout
+        for element in table.iter(*_TABLE_PARTS)
+        if element is table or (element.tag != "table" and nearest_table(element) is table)
+    ]
+    for element in parts:
+        element.tag = "div"
 
 
 def _is_layout_table(table) -> bool:
