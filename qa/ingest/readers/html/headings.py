@@ -27,8 +27,9 @@ def recover_headings(tree, paragraphs: list[str]) -> list[str]:
     tables) it keeps the paragraphs and loses the headings between them. A heading is put
     back only between two paragraphs that follow each other in the text and are its
     neighbours on the page (siblings, at most _HEADING_REACH elements away); a data table
-    (the text has it as rows) is a neighbour as a paragraph is. A heading whose next
-    sibling is a box of links ("Related", "Most read") titles that box and stays out.
+    (the text has it as rows) is a neighbour as a paragraph is. A heading with a box of
+    links ("Related", "Most read") between it and the paragraph it would sit before, within
+    the same reach, titles that box and stays out.
     """
     if len(paragraphs) < 2:
         return paragraphs
