@@ -5,6 +5,12 @@ import pytest
 from html_pages import SEED_TXT, make_fixtures, read_one
 
 
+def _article_paragraphs(body: str) -> list[str]:
+    """The paragraphs read from an <article> page with the seed's headline over `body`."""
+    page = f"<html><body><article><h1>{make_fixtures.SEED_HEADLINE}</h1><div class='article-body'>{body}</div></article></body></html>"
+    return read_one(page.encode()).text.split("\n\n")
+
+
 def test_read_also_lines_go_links_in_sentences_stay() -> None:
     paragraphs = SEED_TXT.split("\n\n")[1:5]
     linked = paragraphs[0].replace("مجلس الأمن", "<a href='/unsc'>مجلس الأمن</a>", 1)
@@ -14,9 +20,7 @@ def test_read_also_lines_go_links_in_sentences_stay() -> None:
         "<p><strong>اقرأ أيضا:</strong> <a href='/n/1'>وفد المعارضة يصل إلى جنيف للقاء المبعوث الأممي</a></p>"
         f"<p>{paragraphs[2]}</p><p><a href='/n/2'>Read more: the talks in Geneva, explained</a></p><p>{paragraphs[3]}</p>"
     )
-    page = f"<html><body><article><h1>{make_fixtures.SEED_HEADLINE}</h1><div class='article-body'>{body}</div></article></body></html>"
-    extracted = read_one(page.encode())
-    assert extracted.text.split("\n\n") == [make_fixtures.SEED_HEADLINE, *paragraphs]
+    assert _article_paragraphs(body) == [make_fixtures.SEED_HEADLINE, *paragraphs]
 
 
 def test_a_read_also_line_broken_after_its_label_goes_too() -> None:
@@ -27,9 +31,7 @@ def test_a_read_also_line_broken_after_its_label_goes_too() -> None:
         "<p>اقرأ أيضا:<br><a href='/n/1'>وفد المعارضة يصل إلى جنيف للقاء المبعوث الأممي</a></p>"
         f"<p>{paragraphs[2]}</p>"
     )
-    page = f"<html><body><article><h1>{make_fixtures.SEED_HEADLINE}</h1><div class='article-body'>{body}</div></article></body></html>"
-    extracted = read_one(page.encode())
-    assert extracted.text.split("\n\n") == [make_fixtures.SEED_HEADLINE, *paragraphs]
+    assert _article_paragraphs(body) == [make_fixtures.SEED_HEADLINE, *paragraphs]
 
 
 LEAD = "موسكو تطلب اجتماعا طارئا لمجلس الأمن بعد تلويح أنقرة بعملية برية في سوريا"
