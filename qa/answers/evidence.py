@@ -32,6 +32,22 @@ def _background_scores(embedder: Embedder, search: Search) -> np.ndarray:
     return scores
 
 
+def _expected_terms(question_terms: Sequence[str], chunk_terms: Sequence[str], script: str) -> tuple[str, ...]:
+    """The question's terms a passage in `script` can be asked to hold: those of its script, those
+    of none (figures), and those of another script it holds (a Latin name in an Arabic passage).
+
+    A French word missing from an Arabic passage says nothing against it, even where an English
+    story beside it holds the word ("a", "information").
+
+    >>> _expected_terms(["qui", "a", "2016", "ترك"], ["ترك", "2016"], "arabic")
+    ('2016', 'ترك')
+    >>> _expected_terms(["nato", "ترك"], ["nato"], "arabic")
+    ('nato', 'ترك')
+    """
+    held = set(chunk_terms)
+    return tuple(t for t in question_terms if t in held or script_of(t) in ("", script))
+
+
 def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, float]:
     """The features (names in FEATURES) of this search, plus two facts the decision needs."""
     ranked = search.ranked[:EVIDENCE_PASSAGES]
@@ -54,7 +70,10 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     named = names.idf_share(search.names, document_keys(chunk.text)) if search.names else 0.0
     has_names = 1.0 if search.names else 0.0
     chunk_terms = terms(chunk.text)
-    rare = lexical.idf_share(search.terms, chunk_terms)
+    expected = _expected_terms(search.terms, chunk_terms, script_of(chunk.text))
+    distinct = len(set(search.terms))
+    coverage = len(lexical.present(sorted(expected))) / distinct if distinct else 0.0
+    rare = lexical.idf_share(expected, chunk_terms)
     # And the English question's words, translated, among the chunk's Arabic terms (translation.py).
     known = search.translation_coverage
     found = lexical.concept_share(search.translations, chunk_terms) if known else 0.0
@@ -64,9 +83,9 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "sentence_z": z,
         "chunk_dense": max(s.dense for s in ranked),
         "chunk_sparse": max(s.sparse for s in ranked),
-        "coverage": search.coverage,
-        "rare_terms_found": search.coverage * rare,
-        "rare_terms_missing": search.coverage * (1 - rare),
+        "coverage": coverage,
+        "rare_terms_found": coverage * rare,
+        "rare_terms_missing": coverage * (1 - rare),
         "names_found": has_names * named,
         "names_missing": has_names * (1 - named),
         "translation_coverage": known,

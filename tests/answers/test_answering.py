@@ -41,10 +41,7 @@ def test_question_the_article_does_not_answer_is_refused_in_its_language(seed_in
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", [
-    pytest.param("What did Putin say?", marks=pytest.mark.xfail(
-        strict=True, reason="issue 16: p 0.32 over the rule's 'across' bar 0.28 (docs/quality.md)")),
-    "ماذا قال ماكرون عن سوريا؟"])
+@pytest.mark.parametrize("question", ["What did Putin say?", "ماذا قال ماكرون عن سوريا؟"])
 def test_question_about_someone_the_article_never_names_is_refused(seed_index, real_embedder, question):
     # The article quotes Russian and Turkish officials, never Putin or Macron: answering with
     # someone else's statement would be wrong. Before the chunk gap (docs/quality.md) both were answered.
