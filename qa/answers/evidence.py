@@ -38,6 +38,8 @@ def _expected_terms(question_terms: Sequence[str], chunk_terms: Sequence[str], s
 
     A French word missing from an Arabic passage says nothing against it, even where an English
     story beside it holds the word ("a", "information").
+    Scripts as `script_of` tells them: a letter neither Arabic nor Cyrillic counts as Latin, and a
+    passage of figures alone has none (an English question's words then count only where held).
 
     >>> _expected_terms(["qui", "a", "2016", "ترك"], ["ترك", "2016"], "arabic")
     ('2016', 'ترك')
