@@ -72,7 +72,8 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
     named = names.idf_share(search.names, document_keys(chunk.text)) if search.names else 0.0
     has_names = 1.0 if search.names else 0.0
     chunk_terms = terms(chunk.text)
-    expected = _expected_terms(search.terms, chunk_terms, script_of(chunk.text))
+    passage_script = script_of(chunk.text)
+    expected = _expected_terms(search.terms, chunk_terms, passage_script)
     distinct = len(set(search.terms))
     coverage = len(lexical.present(sorted(expected))) / distinct if distinct else 0.0
     rare = lexical.idf_share(expected, chunk_terms)
@@ -97,7 +98,7 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "question_terms": float(len(search.terms)),  # not a model input: see abstention.evidence_kind
         # Words shared with documents in the question's script say nothing of a passage in another (an
         # English story beside Arabic ones): not a model input either, see abstention.evidence_kind.
-        "same_script": float(script_of(search.query) == script_of(chunk.text)),
+        "same_script": float(script_of(search.query) == passage_script),
         "compared": float(len(ranked) - 1),  # passages chunk_gap compares with; none: see abstention
     }
 
