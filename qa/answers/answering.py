@@ -94,7 +94,7 @@ def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[
     start, end = int(idx.unit_start[rows[0]]), int(idx.unit_end[rows[-1]])
     chunk = idx.chunks[search.ranked[rank].row]
     quote = chunk.text[start - chunk.start:end - chunk.start]
-    features = evidence(idx, retriever.embedder, search)
+    features = evidence(idx, retriever.embedder, search, quote)
     return Selection(trimmed, rank, quote, start, end, confidence(features), features)
 
 

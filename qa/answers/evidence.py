@@ -1,7 +1,8 @@
 """The evidence a search gives that the documents answer its question: the abstention model's inputs.
 
 Features of the best sentence, its chunk and the ranking (similarities, shared
-rare words, names and translated words, how far the best passage stands out).
+rare words, names and translated words, how far the best passage stands out, whether the quote
+could give the kind of answer asked for: a number, a time).
 It computes them; weighing them is `abstention.py`.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from ..model.embedding import Embedder
 from ..search.loaded import LoadedIndex
 from ..search.results import Scored, Search
+from ..text.answer_type import can_answer, expected_type
 from ..text.language import script_of
 from ..text.names import document_keys
 from ..text.terms import terms
@@ -20,7 +22,7 @@ from ..text.terms import terms
 EVIDENCE_PASSAGES = 10
 FEATURES = ("sentence_dense", "sentence_sparse", "sentence_z", "chunk_dense", "chunk_sparse",
             "coverage", "rare_terms_found", "rare_terms_missing", "names_found", "names_missing",
-            "translation_coverage", "translations_found", "translations_missing", "chunk_gap")
+            "translation_coverage", "translations_found", "translations_missing", "chunk_gap", "type_missing")
 
 
 def _background_scores(embedder: Embedder, search: Search) -> np.ndarray:
@@ -50,14 +52,17 @@ def _expected_terms(question_terms: Sequence[str], chunk_terms: Sequence[str], s
     return tuple(t for t in question_terms if t in held or script_of(t) in ("", script))
 
 
-def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, float]:
-    """The features (names in FEATURES) of this search, plus two facts the decision needs."""
+def evidence(idx: LoadedIndex, embedder: Embedder, search: Search, quote: str = "") -> dict[str, float]:
+    """The features (names in FEATURES) of this search and its quote, plus facts the decision needs."""
+    # "How many…?" quoted with no number, "When…?" with no time: judged on the quote as the asker
+    # reads it, whose second sentence often holds the figure the best one lacks (docs/quality.md).
+    type_missing = float(not can_answer(quote, expected_type(search.query)))
     ranked = search.ranked[:EVIDENCE_PASSAGES]
     rows = np.concatenate([idx.units_of(s.row) for s in ranked]
                           + [np.zeros(0, np.int64)])
     if not len(rows):
-        return {**dict.fromkeys(FEATURES, 0.0), "question_terms": float(len(search.terms)), "compared": 0.0,
-                "same_script": 1.0}
+        return {**dict.fromkeys(FEATURES, 0.0), "type_missing": type_missing,
+                "question_terms": float(len(search.terms)), "compared": 0.0, "same_script": 1.0}
     dense, sparse = idx.unit_scores(search.vectors, rows)
     combined = dense + sparse
     j = int(np.argmax(combined))
@@ -95,6 +100,7 @@ def evidence(idx: LoadedIndex, embedder: Embedder, search: Search) -> dict[str, 
         "translations_found": known * found,
         "translations_missing": known * (1 - found),
         "chunk_gap": chunk_gap(ranked),
+        "type_missing": type_missing,
         "question_terms": float(len(search.terms)),  # not a model input: see abstention.evidence_kind
         # Words shared with documents in the question's script say nothing of a passage in another (an
         # English story beside Arabic ones): not a model input either, see abstention.evidence_kind.

@@ -1,0 +1,147 @@
+"""What kind of answer a question asks for (a number, a time, or any) and whether a text could give it.
+
+"How many soldiers…?" is answered by a sentence with a number in it and "When…?" by one with
+a date, a day, a month or a relative time ("yesterday", "أمس"); a sentence with none cannot
+answer, however similar it is. This is the answer-type check of classic question answering,
+without a model: the interrogatives of the seven question languages (`language.LANGUAGES`),
+and digits, number words and time words as documents in those languages write them. A question
+this module cannot type asks for "any", which every text can give.
+
+>>> [expected_type(q) for q in ("How many soldiers would Turkey send?", "كم دولة تضم المجموعة؟",
+...  "متى دعت تركيا الى تدخل بري؟", "¿Qué día habló Zajárova?", "Who proposed a ground operation?")]
+['number', 'number', 'time', 'time', 'any']
+>>> can_answer("وكانت تركيا دعت الثلاثاء الي تدخل عسكري بري", "time"), can_answer("نريد عملية برية", "number")
+(True, False)
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from .terms import normalize, terms
+
+AnswerType = Literal["number", "time", "any"]
+
+_NUMBER_QUESTION = re.compile("|".join((
+    r"\bhow (many|much|long|old|far|big|large|high|tall|often)\b",
+    r"\bwhat (percentage|percent|proportion|number|amount|share)\b",
+    r"\bcombien\b", r"\bquel(le)?s? (pourcentage|nombre|montant)\b",
+    r"\bcu[aá]nt[oa]s?\b", r"\bqu[eé] (porcentaje|n[uú]mero|cantidad)\b",
+    r"\bwie ?viel(e|en)?\b", r"\bwie (lange|alt|weit|hoch|oft|gro(ß|ss))\b",
+    r"\bсколько\b",
+    r"\bkaç\b", r"\bne kadar\b",
+    r"(?<!\w)[وف]?ب?كم(?!\w)", r"(?<!\w)[وف]?(ما|كم) (عدد|نسبة|حجم|مقدار|قيمة)(?!\w)",
+)))
+_TIME_QUESTION = re.compile("|".join((
+    r"\bwhen\b", r"\b(what|which) (year|day|date|month|time|century|decade)\b",
+    r"\bquand\b", r"\bquel(le)? (ann[ée]e|jour|date|mois|heure|si[èe]cle)\b",
+    r"\bcu[aá]ndo\b", r"\bqu[eé] (a[ñn]o|d[ií]a|fecha|mes|hora|siglo)\b",
+    r"\bwann\b", r"\bwelche[mnrs]? (jahr|tag|datum|monat|uhrzeit|jahrhundert)\b",
+    r"\bкогда\b", r"\bв как(ом|ой|ие) (году|месяце|веке|день|дни)\b", r"\bкакого числа\b",
+    r"\bne zaman\b", r"\bhangi (gün|yıl|tarih|ay|saat|hafta)",
+    r"(?<!\w)[وف]?متى(?!\w)", r"(?<!\w)(اي|أي) (عام|سنة|يوم|شهر|تاريخ|قرن|وقت|ساعة)(?!\w)",
+    r"(?<!\w)ما (تاريخ|موعد)(?!\w)",
+)))
+
+# Number words as the seven languages write them. Left out: "one" (واحد), which news writes as a
+# pronoun or in idioms ("one of", "من جانب واحد": unilaterally), and words that are common function
+# words elsewhere ("on" is Turkish ten, "once" Spanish eleven, "bin" Turkish thousand and an Arabic name).
+_NUMBER_WORDS = """
+اثنان اثنين اثنتين اثنتان ثلاث ثلاثة ثلاثين ثلاثون أربع أربعة أربعين أربعون خمس خمسة خمسين خمسون
+ست ستة ستين ستون سبع سبعة سبعين سبعون ثماني ثمانية ثمانين ثمانون تسع تسعة تسعين تسعون عشر عشرة عشرين عشرون
+عشرات مئة مائة مئات مائتين مئتين مائتي ألف آلاف ألفين ألوف مليون ملايين مليار مليارات نصف ربع ثلث بالمئة بالمائة
+two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands
+million millions billion billions dozen dozens half quarter percent
+deux trois quatre cinq sept huit neuf dix onze douze vingt trente quarante cinquante soixante cent cents mille
+milliers milliard milliards douzaine moitié pourcent
+dos tres cuatro cinco seis siete ocho nueve diez doce veinte treinta cuarenta cincuenta cien ciento cientos mil
+millón millones docena mitad
+zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig hundert tausend millionen milliarde
+milliarden dutzend hälfte prozent
+два две три четыре пять шесть семь восемь девять десять двадцать тридцать сто тысяча тысячи тысяч миллион
+миллиона миллионов миллиард миллиарда половина процент процентов
+iki üç dört beş altı yedi sekiz dokuz yirmi otuz kırk elli yüz milyon milyar yarım yüzde
+"""
+# Months (Gregorian in Egyptian and Levantine names, Hijri): a figure next to one is a date.
+_MONTH_WORDS = """
+يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
+كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين محرم ربيع جمادى رجب شعبان رمضان شوال القعدة الحجة
+january february march april june july august september october november december
+janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+januar februar märz juni juli oktober dezember
+января февраля марта апреля мая июня июля августа сентября октября ноября декабря
+ocak şubat nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
+"""
+# Days and relative times.
+_TIME_WORDS = """
+الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت أمس غدا اليوم الليلة صباح مساء أسبوع أسابيع شهر أشهر
+شهور سنة سنوات يوم يوما أيام ساعة ساعات قرن حاليا الآن
+monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow tonight week weeks month months
+year years decade century morning evening night ago
+lundi mardi mercredi jeudi vendredi samedi dimanche hier demain aujourd semaine semaines mois année années ans
+lunes martes miércoles jueves viernes sábado domingo ayer mañana hoy semana semanas mes meses año años
+montag dienstag mittwoch donnerstag freitag samstag sonntag gestern morgen heute woche wochen monat monate jahr
+jahre jahren
+понедельник вторник среда среду четверг пятница пятницу суббота субботу воскресенье вчера завтра сегодня неделя
+недели неделю месяц месяца год года лет
+pazartesi salı çarşamba perşembe cuma cumartesi dün yarın bugün hafta yıl
+"""
+_ONE_LETTER_PROCLITICS = ("و", "ف", "ب", "ل", "ك")
+
+
+def _vocabulary(words: str) -> frozenset[str]:
+    return frozenset(terms(words))
+
+
+_NUMBERS = _vocabulary(_NUMBER_WORDS)
+_MONTHS = _vocabulary(_MONTH_WORDS)
+_TIMES = _vocabulary(_TIME_WORDS) | _MONTHS
+_TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)  # "في12" is a word and a figure
+
+
+def expected_type(question: str) -> AnswerType:
+    """"number", "time" or "any": what the question's interrogative asks for."""
+    text = normalize(question)
+    # Normalized like the question, so hamza and alef forms ("أي", "اي") match either way.
+    if _NUMBER_QUESTION.search(text) or _NUMBER_QUESTION.search(question.casefold()):
+        return "number"
+    if _TIME_QUESTION.search(text) or _TIME_QUESTION.search(question.casefold()):
+        return "time"
+    return "any"
+
+
+def can_answer(text: str, kind: AnswerType) -> bool:
+    """Could `text` give an answer of this kind?
+
+    A number: a figure that is not a day of a month, or a number word ("how many…?" is not answered
+    by "on 12 February"; a year can answer "how long…?"). A time: a day, a month, a relative time
+    word, a year or a figure next to a month (a count alone, "300 soldiers", answers no "when?").
+    """
+    if kind == "any":
+        return True
+    tokens = _TOKEN.findall(normalize(text))
+    words = [_term(t) if not t.isdigit() else "" for t in tokens]
+    for i, token in enumerate(tokens):
+        if token.isdigit():
+            dated = any(words[n] in _MONTHS for n in (i - 1, i + 1) if 0 <= n < len(tokens))
+            if (dated or _is_year(token)) if kind == "time" else not dated:
+                return True
+        elif words[i] in (_NUMBERS if kind == "number" else _TIMES):
+            return True
+    return False
+
+
+def _is_year(figure: str) -> bool:
+    return len(figure) == 4 and 1000 <= int(figure) <= 2100
+
+
+def _term(word: str) -> str:
+    """The word's index term, without a one-letter preposition light stemming keeps ("بثلاثة", "لسنوات")."""
+    found = terms(word)
+    term = found[0] if found else ""
+    if term not in _NUMBERS and term not in _TIMES and term[:1] in _ONE_LETTER_PROCLITICS and len(term) > 3:
+        rest = terms(word[1:])
+        return rest[0] if rest else term
+    return term

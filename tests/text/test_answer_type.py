@@ -1,0 +1,59 @@
+"""What a question asks for (a number, a time) and whether a sentence could give it."""
+import pytest
+
+from qa.text.answer_type import can_answer, expected_type
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How many soldiers would Turkey send?", "number"),
+    ("how much did the bridge cost", "number"),
+    ("كم يوما يحتاج دي ميستورا؟", "number"),
+    ("وكم عدد القتلى؟", "number"),
+    ("ما نسبة المشاركة في الانتخابات؟", "number"),
+    ("combien de soldats l'Arabie saoudite enverrait-elle ?", "number"),
+    ("¿Cuántos días necesita de Mistura?", "number"),
+    ("Wie viele Tage braucht de Mistura?", "number"),
+    ("Сколько дней нужно де Мистуре?", "number"),
+    ("de Mistura kaç gün istiyor?", "number"),
+    ("When did the consultations begin?", "time"),
+    ("In which year was the university founded?", "time"),
+    ("متى بدأت المشاورات؟", "time"),
+    ("في أي عام تأسست الجامعة؟", "time"),
+    ("Quand la réunion a-t-elle eu lieu ?", "time"),
+    ("¿Qué día habló Zajárova?", "time"),
+    ("An welchem Tag tritt der Sicherheitsrat zusammen?", "time"),
+    ("Когда начались консультации?", "time"),
+    ("Türkiye kara harekâtına hangi tarihte başlayacak?", "time"),
+    ("Who proposed a ground operation?", "any"),
+    ("من اقترح عملية برية؟", "any"),
+    ("What does Russia accuse Ankara of?", "any"),
+    ("ما هو موقف الاتحاد الأوروبي؟", "any"),
+    ("Wer hat eine Bodenoffensive vorgeschlagen?", "any"),
+    ("Qui préside le groupe de soutien ?", "any"),
+])
+def test_expected_type(question, kind):
+    assert expected_type(question) == kind
+
+
+@pytest.mark.parametrize("text, kind, can", [
+    ("وكانت تركيا دعت الثلاثاء الي تدخل عسكري بري", "time", True),  # a day
+    ("قررت في12 فبراير وقف الاعمال العدائية", "time", True),  # a figure glued to a word, next to a month
+    ("قررت في12 فبراير وقف الاعمال العدائية", "number", False),  # a date is no count
+    ("The agency was founded in 1957", "time", True),
+    ("The theatre ran from 1870 to 1939", "number", True),  # "how long did it run?"
+    ("Turkey would send 300 soldiers", "time", False),  # a count is no time
+    ("Turkey would send 300 soldiers", "number", True),
+    ("وقالت ماريا زخاروفا ان المشاورات تجري", "time", False),
+    ("اننا بحاجة إلي عشرة أيام حتي نستعد", "number", True),  # a number word
+    ("وصل بثلاثة آلاف جندي", "number", True),  # after a one-letter preposition
+    ("نريد عملية برية مع حلفائنا الدوليين", "number", False),
+    ("لن تقوم بعملية عسكرية من جانب واحد", "number", False),  # "unilaterally": "one" is no count
+    ("The union wants a 22 % rise", "number", True),
+    ("Talks resumed on Tuesday", "time", True),
+    ("Talks resumed after the meeting", "time", False),
+    ("The delegation counted three hundred people", "number", True),
+    ("١٢ شخصا", "number", True),  # Arabic-Indic digits
+    ("Any sentence at all", "any", True),
+])
+def test_can_answer(text, kind, can):
+    assert can_answer(text, kind) is can
