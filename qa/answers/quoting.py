@@ -1,7 +1,9 @@
 """Which sentence(s) of the top passages to quote.
 
 A sentence scores by its dense and sparse similarity to the question, its word
-overlap with it and the score of its passage. The quote is that sentence. A
+overlap with it, the score of its passage and, when the question asks for a
+number or a time, whether it could give one (`text.answer_type`: a small
+bonus that decides between near ties). The quote is that sentence. A
 neighbour joins it only from the same paragraph, within QUOTE_MAX_CHARS
 characters, and only when it belongs to the answer: the pair's first sentence
 is a fragment (a line cut mid-sentence, as PDFs and hard-wrapped text have), or
@@ -26,6 +28,7 @@ import numpy as np
 from ..ingest.sentences import ends_sentence
 from ..search.loaded import LoadedIndex
 from ..search.results import Search
+from ..text.answer_type import can_answer, expected_type
 from ..text.language import is_function_word, language_of
 from ..text.names import document_keys
 from ..text.terms import terms
@@ -33,6 +36,7 @@ from ..text.terms import terms
 QUOTE_MAX_CHARS = 400
 OVERLAP_WEIGHT = 0.3
 QUOTE_PASSAGES = 3  # sentences are picked from the best few passages only
+TYPE_WEIGHT = 0.02  # breaks near ties only: docs/quality.md has the scan
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -48,6 +52,7 @@ def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int
                 if len(t) > 1} | set(search.names) | set().union(*search.translations))
     words = _words_and_keys if search.names else terms  # keys only cost time when asked for
     arabic_question = language == "ar"
+    kind = expected_type(search.query)
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
     heading: tuple[float, int, list[int]] = (-math.inf, -1, [])
     for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):
@@ -59,13 +64,15 @@ def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int
         shared = np.array([len(qset & w) for w in unit_words])
         similar = dense + sparse
         own = similar + OVERLAP_WEIGHT * shared / max(1, len(qset))
+        typed = [kind == "any" or can_answer(idx.unit_text(j), kind) for j in rows]
+        bonus = TYPE_WEIGHT if kind != "any" else 0.0
         for i, j in enumerate(rows):
             score = float(own[i]) + item.dense
             if _is_heading(idx, rows, i):
                 if score > heading[0]:
                     heading = (score, rank, [j])
                 continue
-            if score <= best[0]:
+            if score + bonus <= best[0]:
                 continue
             chosen = [j]
             if pair:
@@ -77,7 +84,10 @@ def best_quote(idx: LoadedIndex, search: Search, pair: bool = True) -> tuple[int
                            and _belongs(idx, rows, i, n, across or bool(content & unit_words[n]), similar)]
                 if joining:
                     chosen = sorted([j, rows[max(joining)[1]]])
-            best = (score, rank, chosen)
+            # The quote as shown earns the bonus: the figure is often in the neighbour that joins.
+            score += bonus * any(typed[int(np.searchsorted(rows, c))] for c in chosen)
+            if score > best[0]:
+                best = (score, rank, chosen)
     return (best[1], best[2]) if best[1] >= 0 else (heading[1], heading[2])
 
 

@@ -32,36 +32,44 @@ _NUMBER_QUESTION = re.compile("|".join((
     r"\bkaç\b", r"\bne kadar\b",
     r"(?<!\w)[وف]?ب?كم(?!\w)", r"(?<!\w)[وف]?(ما|كم) (عدد|نسبة|حجم|مقدار|قيمة)(?!\w)",
 )))
+# "when", "quand", "cuando" and "когда" also open a clause ("What happens when the immune system
+# fails?"): they ask for a time only first in the question (after "and", "so", "et", "y", "и") or last.
+_CLAUSE_WHEN = r"(when|quand|cuando|cu[aá]ndo|когда)"
 _TIME_QUESTION = re.compile("|".join((
-    r"\bwhen\b", r"\b(what|which) (year|day|date|month|time|century|decade)\b",
-    r"\bquand\b", r"\bquel(le)? (ann[ée]e|jour|date|mois|heure|si[èe]cle)\b",
-    r"\bcu[aá]ndo\b", r"\bqu[eé] (a[ñn]o|d[ií]a|fecha|mes|hora|siglo)\b",
+    rf"^\W*((and|so|but|et|mais|y|pero|и|а) )?{_CLAUSE_WHEN}\b", rf"\b{_CLAUSE_WHEN}\W*$", r"\bdepuis quand\b",
+    r"\b(since|until) when\b", r"\b(what|which) (year|day|date|month|time|century|decade)\b",
+    r"\bquel(le)? (ann[ée]e|jour|date|mois|heure|si[èe]cle)\b",
+    r"\bcuándo\b", r"\bqu[eé] (a[ñn]o|d[ií]a|fecha|mes|hora|siglo)\b",
     r"\bwann\b", r"\bwelche[mnrs]? (jahr|tag|datum|monat|uhrzeit|jahrhundert)\b",
-    r"\bкогда\b", r"\bв как(ом|ой|ие) (году|месяце|веке|день|дни)\b", r"\bкакого числа\b",
+    r"\bв как(ом|ой|ие) (году|месяце|веке|день|дни)\b", r"\bкакого числа\b",
     r"\bne zaman\b", r"\bhangi (gün|yıl|tarih|ay|saat|hafta)",
     r"(?<!\w)[وف]?متى(?!\w)", r"(?<!\w)(اي|أي) (عام|سنة|يوم|شهر|تاريخ|قرن|وقت|ساعة)(?!\w)",
     r"(?<!\w)ما (تاريخ|موعد)(?!\w)",
 )))
 
-# Number words as the seven languages write them. Left out: "one" (واحد), which news writes as a
+# Number words as the seven languages write them, with quantities that carry no figure ("several",
+# "twice", "the majority") and frequencies ("rarely": "how often…?" asks for a number too). Left out: "one" (واحد), which news writes as a
 # pronoun or in idioms ("one of", "من جانب واحد": unilaterally), and words that are common function
 # words elsewhere ("on" is Turkish ten, "once" Spanish eleven, "bin" Turkish thousand and an Arabic name).
 _NUMBER_WORDS = """
 اثنان اثنين اثنتين اثنتان ثلاث ثلاثة ثلاثين ثلاثون أربع أربعة أربعين أربعون خمس خمسة خمسين خمسون
 ست ستة ستين ستون سبع سبعة سبعين سبعون ثماني ثمانية ثمانين ثمانون تسع تسعة تسعين تسعون عشر عشرة عشرين عشرون
 عشرات مئة مائة مئات مائتين مئتين مائتي ألف آلاف ألفين ألوف مليون ملايين مليار مليارات نصف ربع ثلث بالمئة بالمائة
+مرتين مرتان عدة بضع بضعة العديد غالبية أغلبية
 two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
 eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands
-million millions billion billions dozen dozens half quarter percent
+million millions billion billions dozen dozens half quarter percent twice several majority
 deux trois quatre cinq sept huit neuf dix onze douze vingt trente quarante cinquante soixante cent cents mille
-milliers milliard milliards douzaine moitié pourcent
+milliers milliard milliards douzaine moitié pourcent plusieurs majorité
 dos tres cuatro cinco seis siete ocho nueve diez doce veinte treinta cuarenta cincuenta cien ciento cientos mil
-millón millones docena mitad
+millón millones docena mitad varios varias mayoría
 zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig hundert tausend millionen milliarde
-milliarden dutzend hälfte prozent
+milliarden dutzend hälfte prozent zweimal mehrere mehrheit
 два две три четыре пять шесть семь восемь девять десять двадцать тридцать сто тысяча тысячи тысяч миллион
-миллиона миллионов миллиард миллиарда половина процент процентов
-iki üç dört beş altı yedi sekiz dokuz yirmi otuz kırk elli yüz milyon milyar yarım yüzde
+миллиона миллионов миллиард миллиарда половина процент процентов дважды несколько большинство
+iki üç dört beş altı yedi sekiz dokuz yirmi otuz kırk elli yüz milyon milyar yarım yüzde birkaç çoğunluk
+نادرا أحيانا دائما rarely sometimes often always usually never rarement parfois souvent toujours jamais
+raramente siempre nunca selten manchmal immer niemals редко иногда часто всегда никогда nadiren bazen daima
 """
 # Months (Gregorian in Egyptian and Levantine names, Hijri): a figure next to one is a date.
 _MONTH_WORDS = """
@@ -74,10 +82,13 @@ januar februar märz juni juli oktober dezember
 января февраля марта апреля мая июня июля августа сентября октября ноября декабря
 ocak şubat nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
 """
-# Days and relative times.
+# Days, relative times, durations of two (Arabic duals), decades, and the words that date by an
+# event ("when the war ended", "في نهاية الحرب").
 _TIME_WORDS = """
 الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت أمس غدا اليوم الليلة صباح مساء أسبوع أسابيع شهر أشهر
-شهور سنة سنوات يوم يوما أيام ساعة ساعات قرن حاليا الآن
+شهور سنة سنوات يوم يوما أيام ساعة ساعات قرن حاليا الآن يومين أسبوعين شهرين سنتين ساعتين
+العشرينيات الثلاثينيات الأربعينيات الخمسينيات الستينيات السبعينيات الثمانينيات التسعينيات
+عندما حينما نهاية بداية أواخر أوائل مطلع when whenever lorsque cuando wenn
 monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow tonight week weeks month months
 year years decade century morning evening night ago
 lundi mardi mercredi jeudi vendredi samedi dimanche hier demain aujourd semaine semaines mois année années ans
@@ -88,6 +99,8 @@ jahre jahren
 недели неделю месяц месяца год года лет
 pazartesi salı çarşamba perşembe cuma cumartesi dün yarın bugün hafta yıl
 """
+# Eras: a figure next to one is a date, however large ("9000 BP", "500 قبل الميلاد").
+_ERA_WORDS = "bp bc bce ad الميلاد ميلادي هجري"
 _ONE_LETTER_PROCLITICS = ("و", "ف", "ب", "ل", "ك")
 
 
@@ -97,6 +110,8 @@ def _vocabulary(words: str) -> frozenset[str]:
 
 _NUMBERS = _vocabulary(_NUMBER_WORDS)
 _MONTHS = _vocabulary(_MONTH_WORDS)
+_ERAS = _vocabulary(_ERA_WORDS)
+_DATING = _MONTHS | _ERAS
 _TIMES = _vocabulary(_TIME_WORDS) | _MONTHS
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)  # "في12" is a word and a figure
 
@@ -115,9 +130,10 @@ def expected_type(question: str) -> AnswerType:
 def can_answer(text: str, kind: AnswerType) -> bool:
     """Could `text` give an answer of this kind?
 
-    A number: a figure that is not a day of a month, or a number word ("how many…?" is not answered
-    by "on 12 February"; a year can answer "how long…?"). A time: a day, a month, a relative time
-    word, a year or a figure next to a month (a count alone, "300 soldiers", answers no "when?").
+    A number: a figure that is not a date (next to a month or an era), or a number word ("how
+    many…?" is not answered by "on 12 February"; a year can answer "how long…?"). A time: a day, a
+    month, a relative time word, a year or a figure next to a month or an era (a count alone,
+    "300 soldiers", answers no "when?").
     """
     if kind == "any":
         return True
@@ -125,7 +141,7 @@ def can_answer(text: str, kind: AnswerType) -> bool:
     words = [_term(t) if not t.isdigit() else "" for t in tokens]
     for i, token in enumerate(tokens):
         if token.isdigit():
-            dated = any(words[n] in _MONTHS for n in (i - 1, i + 1) if 0 <= n < len(tokens))
+            dated = any(words[n] in _DATING for n in (i - 1, i + 1) if 0 <= n < len(tokens))
             if (dated or _is_year(token)) if kind == "time" else not dated:
                 return True
         elif words[i] in (_NUMBERS if kind == "number" else _TIMES):

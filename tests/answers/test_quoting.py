@@ -56,3 +56,22 @@ def test_a_quote_never_crosses_a_paragraph_break(retriever):
                      "When do the fishing boats sail into the harbour?"):
         quote = select(retriever, question).quote
         assert "\n\n" not in quote, (question, quote)
+
+
+def test_a_sentence_that_can_give_the_number_asked_for_gains_the_type_bonus(tmp_path, real_embedder, monkeypatch):
+    # The shipped bonus only breaks near ties; a large one shows which way it pushes.
+    from qa.answers import quoting
+    from qa.store.build import build_index
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "troops.txt").write_text(
+        "Turkey sent troops to the Syrian border on Monday.\n\n"
+        "The defence ministry said later that it had sent 300 troops to the border area.\n", encoding="utf-8")
+    build_index(tmp_path / "seeds", tmp_path / "index", real_embedder)
+    r = Retriever(real_embedder, tmp_path / "index")
+    question = "How many troops did Turkey send to the border?"
+    monkeypatch.setattr(quoting, "TYPE_WEIGHT", 0.0)
+    assert "300" not in select(r, question).quote
+    monkeypatch.setattr(quoting, "TYPE_WEIGHT", 1.0)
+    assert "300 troops" in select(r, question).quote
+    assert "300" not in select(r, "Who sent troops to the Syrian border?").quote  # untyped: no bonus

@@ -30,6 +30,11 @@ from qa.text.answer_type import can_answer, expected_type
     ("ما هو موقف الاتحاد الأوروبي؟", "any"),
     ("Wer hat eine Bodenoffensive vorgeschlagen?", "any"),
     ("Qui préside le groupe de soutien ?", "any"),
+    ("And when did they meet?", "time"),
+    ("The talks were held when?", "time"),
+    ("What happens when the ceasefire ends?", "any"),  # a clause, not a question about a time
+    ("Que se passe-t-il quand la trêve expire ?", "any"),
+    ("¿Qué pasa cuando termina la tregua?", "any"),
 ])
 def test_expected_type(question, kind):
     assert expected_type(question) == kind
@@ -53,6 +58,13 @@ def test_expected_type(question, kind):
     ("Talks resumed after the meeting", "time", False),
     ("The delegation counted three hundred people", "number", True),
     ("١٢ شخصا", "number", True),  # Arabic-Indic digits
+    ("Several soldiers were wounded", "number", True),  # a quantity with no figure
+    ("ففاز بالكأس مرتين", "number", True),
+    ("وعاد الاهتمام به في التسعينيات", "time", True),  # a decade
+    ("By 9000 BP Europe was fully forested", "time", True),  # an era dates a large figure
+    ("By 9000 BP Europe was fully forested", "number", False),
+    ("يحدث نقص المناعة عندما يكون الجهاز المناعي أقل نشاطا", "time", True),  # dated by an event
+    ("The Doctor rarely travels alone", "number", True),  # "how often…?"
     ("Any sentence at all", "any", True),
 ])
 def test_can_answer(text, kind, can):
