@@ -48,11 +48,11 @@ class Glossary:
 
     def __init__(self, index_file, data_file) -> None:
         self._data = dictd.read_data(data_file)
-        self._entries: dict[str, list[tuple[int, int]]] = {}
-        for headword, offset, length in dictd.index_entries(index_file):
+        self._entries: dict[str, list[str]] = {}
+        for headword, location in dictd.index_entries(index_file):
             key = normalize(headword)
             if ARABIC_WORD.fullmatch(key):
-                self._entries.setdefault(key, []).append((offset, length))
+                self._entries.setdefault(key, []).append(location)
 
     def gloss(self, word: str, guess: bool = True) -> str:
         """The word's likeliest senses, "" when no form of it is a headword; without `guess`, only the word as
@@ -65,7 +65,7 @@ class Glossary:
     def _ranked(self, key: str) -> list[str]:
         senses: list[str] = []
         for where in self._entries[key]:
-            for line in dictd.entry_lines(self._data, *where):
+            for line in dictd.entry_lines(self._data, where):
                 match = _SENSE.match(line)
                 if match and not line.lstrip().startswith("/") and match.group(1) not in senses:
                     senses.append(match.group(1))

@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-import torch
 
 from ..config import DEFAULT_MODEL, PRECISIONS, QUESTION_PRECISIONS, apply_offline_env
 from ..errors import InvalidArgument, ModelUnavailable
 from .background import cached_background
 from .device import resolve_device
-from .pooling import bucket, mean_pool
+from .pooling import bucket, mean_pool, mean_pool_one
 from .precision import CpuInfo, choose, read_cpu
 from .prepare import resolve_model_path
 from .sparse import normalize_rows
 
 if TYPE_CHECKING:
+    import torch
     from sentence_transformers import SentenceTransformer
 
     from .onnxencoder import OnnxEncoder
@@ -109,6 +109,7 @@ class Embedder:
         apply_offline_env()
         path = resolve_model_path(self.model_name, self.cache_dir, self.bf16_weights)
         try:
+            import torch
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 
@@ -235,15 +236,16 @@ class Embedder:
         """Dense (prompted) and sparse (raw) query vectors.
 
         The default model's two rows run side by side through ONNX Runtime
-        (`onnxencoder.py`), so a server never loads sentence-transformers for questions.
+        (`onnxencoder.py`) and are pooled in numpy, so a server never loads sentence-transformers or
+        torch for questions.
         """
         encoder = self._query_encoder()
         if encoder is None:
             return self._torch_query_pass(text)
         prompted, raw = encoder.states([encoder.token_ids(E5_PROMPTS["query"] + text), encoder.token_ids(text)])
-        dense = mean_pool(torch.from_numpy(prompted)[None], torch.ones(1, len(prompted)))[0].numpy()
+        dense = mean_pool_one(prompted)
         head = self._sparse_head()
-        sparse = normalize_rows(head.encode([torch.from_numpy(raw[1:-1])])) if head is not None else None
+        sparse = normalize_rows(head.encode_one(raw[1:-1])) if head is not None else None
         return QueryVectors(np.ascontiguousarray(dense, dtype=np.float32), sparse)
 
     def _torch_query_pass(self, text: str) -> QueryVectors:
@@ -252,6 +254,8 @@ class Embedder:
         A short query costs what streaming the weights costs, so two rows in one
         batch take about the time of one.
         """
+        import torch
+
         model = self._get()
         prompt = self._prompts.get("query", "")
         if not self.has_sparse:
@@ -278,6 +282,8 @@ class Embedder:
 
     def _forward(self, model: "SentenceTransformer", feats: dict) -> dict:
         """The model on its device; inputs moved there, outputs back on the CPU."""
+        import torch
+
         if self.device == "cpu":
             return model(feats)
         out = model({k: v.to(self.device) if isinstance(v, torch.Tensor) else v for k, v in feats.items()})
@@ -285,6 +291,8 @@ class Embedder:
 
     def _pooled(self, out: dict, mask: torch.Tensor) -> torch.Tensor:
         """Normalized sentence vectors: the model's own, or (bf16 weights) its mean pooling redone in fp32."""
+        import torch
+
         if not self.bf16_weights:
             return torch.nn.functional.normalize(out["sentence_embedding"].float(), dim=-1)
         return mean_pool(out["token_embeddings"].float(), mask)
@@ -292,6 +300,8 @@ class Embedder:
     def _run(self, texts: list[str], prefix: str, sparse: bool,
              pooled_raw: bool = False) -> tuple[np.ndarray, sp.csr_matrix | None]:
         """Length-sorted batches through the model; dense vectors and optional sparse rows."""
+        import torch
+
         model = self._get()
         dim = self.dimension
         dense = np.zeros((len(texts), dim), dtype=np.float32)

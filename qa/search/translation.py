@@ -55,10 +55,10 @@ class Dictionary:
     """Headword → Arabic index terms (`text.terms.terms` of the translation)."""
 
     def __init__(self, index_file: Path, data_file: Path) -> None:
-        self._entries: dict[str, tuple[int, int]] = {}
-        for headword, offset, length in dictd.index_entries(index_file):
+        self._entries: dict[str, str] = {}
+        for headword, location in dictd.index_entries(index_file):
             # The first entry of a headword wins: it is the usual sense.
-            self._entries.setdefault(headword.lower(), (offset, length))
+            self._entries.setdefault(headword.lower(), location)
         self._data = dictd.read_data(data_file)
 
     def __len__(self) -> int:
@@ -68,7 +68,7 @@ class Dictionary:
         """Arabic index terms of `word` or of its base form; empty when the dictionary lacks it."""
         for candidate in _base_forms(word):
             if candidate in self._entries:
-                body = dictd.entry_lines(self._data, *self._entries[candidate])
+                body = dictd.entry_lines(self._data, self._entries[candidate])
                 return frozenset(t for line in body for t in terms(line) if not t.isascii())
         return frozenset()
 
@@ -86,7 +86,7 @@ _loaded: dict[str, Dictionary | None] = {}
 
 
 def dictionary() -> Dictionary | None:
-    """The English–Arabic dictionary, loaded once (~0.2 s); None when it is not installed or unreadable."""
+    """The English–Arabic dictionary, loaded once (about 0.1 s); None when it is not installed or unreadable."""
     with _lock:
         if DICTIONARY not in _loaded:
             _loaded[DICTIONARY] = _load()

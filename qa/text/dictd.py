@@ -13,6 +13,7 @@ never copied into this project (GPL-2+).
 from __future__ import annotations
 
 import gzip
+import re
 import warnings
 import zlib
 from collections.abc import Callable, Iterator
@@ -22,6 +23,8 @@ from typing import TypeVar
 from ..config import dictionary_dirs
 
 T = TypeVar("T")
+# An index line: headword, then offset and length in base64 digits (lines that are not are skipped).
+_LINE = re.compile(r"^([^\t\n]+)\t([A-Za-z0-9+/]+\t[A-Za-z0-9+/]+)\r?$", re.MULTILINE)
 _BASE64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 
 
@@ -32,12 +35,16 @@ def number(text: str) -> int:
     return value
 
 
-def index_entries(index_file: Path) -> Iterator[tuple[str, int, int]]:
-    """(headword, offset, length) per index line, the database's own records left out."""
-    for line in index_file.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) == 3 and not parts[0].startswith("00database"):
-            yield parts[0], number(parts[1]), number(parts[2])
+def index_entries(index_file: Path) -> Iterator[tuple[str, str]]:
+    """(headword, location) per well-formed index line, the database's own records left out.
+
+    The location stays the line's "offset<TAB>length" in base64 digits until
+    `entry_lines` reads that entry: decoding all 87k of them was most of a
+    dictionary's load (and of a server's first English answer).
+    """
+    for headword, location in _LINE.findall(index_file.read_text(encoding="utf-8")):
+        if not headword.startswith("00database"):
+            yield headword, location
 
 
 def read_data(data_file: Path) -> bytes:
@@ -49,9 +56,11 @@ def read_data(data_file: Path) -> bytes:
         raise ValueError(f"{data_file}: {exc}") from None
 
 
-def entry_lines(data: bytes, offset: int, length: int) -> list[str]:
-    """The entry's lines after its headword line."""
-    return data[offset:offset + length].decode("utf-8", "replace").split("\n")[1:]
+def entry_lines(data: bytes, location: str) -> list[str]:
+    """The lines after the headword line of the entry at `location` (as `index_entries` gives it)."""
+    offset, _, length = location.partition("\t")
+    start = number(offset)
+    return data[start:start + number(length)].decode("utf-8", "replace").split("\n")[1:]
 
 
 def candidates(name: str) -> list[tuple[Path, Path]]:

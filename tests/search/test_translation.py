@@ -56,6 +56,15 @@ def test_a_synthetic_dictionary_translates_base_forms_to_arabic_terms(tmp_path):
     assert book.translate("chocolate") == frozenset()
 
 
+def test_malformed_index_lines_are_skipped_and_the_rest_read(tmp_path):
+    _write_dictd(tmp_path, [("tower", "البرج"), ("city", "المدينة")])
+    index = tmp_path / "freedict-eng-ara.index"
+    index.write_text(index.read_text(encoding="utf-8") + "broken\t!!\tB\nno tabs at all\n", encoding="utf-8")
+    book = Dictionary(index, tmp_path / "freedict-eng-ara.dict.dz")
+    assert len(book) == 2 and book.translate("cities") == frozenset(terms("المدينة"))
+    assert book.translate("broken") == frozenset()
+
+
 def test_the_dictionary_is_found_through_the_environment_and_missing_is_not_an_error(tmp_path, monkeypatch, fresh):
     monkeypatch.setattr(dictd, "dictionary_dirs", lambda: [tmp_path / "nowhere"])
     with pytest.warns(UserWarning, match="make dictionary"):
