@@ -19,13 +19,20 @@ The indexes are tiled from one real index of all XQuAD Arabic paragraphs
 the library itself sets none).
 Query embedding (`Embedder.encode_query`, uncached) does not depend on the
 index and is timed once at the end, next to one plain forward pass.
+Each size is measured in a child process that, like a chat server, never
+imports torch (it asserts so): torch's and BLAS's idle worker threads in
+the process that built the indexes would slow the question pass.
 """
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -70,7 +77,7 @@ def measure_size(index_dir, questions: dict[str, list[str]], pieces: int) -> dic
     from qa.answers import answering
     from qa.search.fusion import Retriever
 
-    embedder = new_embedder()
+    embedder = new_embedder(documents=False)
     retriever = Retriever(embedder, index_dir)
     t0 = time.perf_counter()
     idx = retriever.index()
@@ -99,16 +106,37 @@ def measure_size(index_dir, questions: dict[str, list[str]], pieces: int) -> dic
     return result
 
 
-def measure_embedding(questions: dict[str, list[str]]) -> dict:
-    embedder = new_embedder()
+def measure_embedding(questions: dict[str, list[str]], one_pass: bool) -> dict:
+    """encode_query per question (uncached); with `one_pass`, a plain forward pass of each too (torch)."""
+    embedder = new_embedder(documents=one_pass)
     for q in WARM_UP:
         embedder.encode_query(q)
-        embedder.encode_passages([q])
+        if one_pass:
+            embedder.encode_passages([q])
     out = {}
     for lang, qs in questions.items():
-        out[lang] = {"encode_query": [_ms(embedder.encode_query, q) for q in qs],
-                     "one_pass": [_ms(embedder.encode_passages, [q]) for q in qs]}
+        out[lang] = {"encode_query": [_ms(embedder.encode_query, q) for q in qs]}
+        if one_pass:
+            out[lang]["one_pass"] = [_ms(embedder.encode_passages, [q]) for q in qs]
     return out
+
+
+def measure_in_child(index_dir: Path, args: argparse.Namespace) -> dict:
+    """`measure_size` (and, with `embedding`, `measure_embedding`) in a process that never imports torch."""
+    cmd = [sys.executable, __file__, "--measure", str(index_dir), "--questions", str(args.questions),
+           "--pieces", str(args.pieces)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"measuring {index_dir} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def child(index_dir: Path, args: argparse.Namespace) -> None:
+    questions = {"ar": xquad_questions("ar", args.questions), "en": xquad_questions("en", args.questions)}
+    result = measure_size(index_dir, questions, args.pieces)
+    result["embedding"] = measure_embedding(questions, one_pass=False)
+    assert "torch" not in sys.modules, "the measured process imported torch: a server would not"
+    print(json.dumps(result))
 
 
 def main() -> None:
@@ -118,7 +146,10 @@ def main() -> None:
     parser.add_argument("--pieces", type=int, default=50, help="questions (of both languages) timed piece by piece")
     parser.add_argument("--threads", type=int, default=0,
                         help="torch and FAISS threads (default: leave the library's defaults alone)")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process: one index
     args = parser.parse_args()
+    if args.measure:
+        return child(args.measure, args)
     summary(cpu_line())
     if args.threads:
         import faiss
@@ -134,7 +165,7 @@ def main() -> None:
     for n in sizes:
         path = tiled_index(work, base, n)
         log(f"-- {n} chunks ({load_average()})")
-        results[n] = measure_size(path, questions, args.pieces)
+        results[n] = measure_in_child(path, args) if not args.threads else measure_size(path, questions, args.pieces)
         r = results[n]
         both = r["first"]["ar"] + r["first"]["en"]
         log(f"   loaded {r['chunks']} chunks / {r['sentences']} sentences in {r['load_s']:.1f} s")
@@ -142,16 +173,18 @@ def main() -> None:
         log(f"   cached query p50/p95 ms: {_p(r['cached']['ar'] + r['cached']['en'])}")
         log(f"   Retriever.run {r['search_ms']:.1f} ms, selection {r['select_ms']:.1f} ms; inside run: "
             + ", ".join(f"{k} {v:.1f} ms" for k, v in r["parts_ms"].items()))
-    emb = measure_embedding(questions)
-    every_q = emb["ar"]["encode_query"] + emb["en"]["encode_query"]
+    emb = measure_embedding(questions, one_pass=True)  # here, torch loaded: the plain forward pass beside it
     every_pass = emb["ar"]["one_pass"] + emb["en"]["one_pass"]
+    served = next((r["embedding"] for r in results.values() if "embedding" in r), emb)
+    every_q = served["ar"]["encode_query"] + served["en"]["encode_query"]
     import faiss
     import torch
 
     log(f"-- threads: torch {torch.get_num_threads()}, faiss {faiss.omp_get_max_threads()}")
-    log(f"-- query embedding ({load_average()}): encode_query p50/p95 ms all {_p(every_q)}, "
-        f"ar {_p(emb['ar']['encode_query'])}, en {_p(emb['en']['encode_query'])}; "
-        f"one forward pass (encode_passages of the question) {_p(every_pass)}")
+    log(f"-- query embedding ({load_average()}): encode_query p50/p95 ms, as served (no torch) all {_p(every_q)}, "
+        f"ar {_p(served['ar']['encode_query'])}, en {_p(served['en']['encode_query'])}; with torch loaded "
+        f"{_p(emb['ar']['encode_query'] + emb['en']['encode_query'])}; "
+        f"one forward pass (encode_passages of the question, torch) {_p(every_pass)}")
     for n, r in results.items():
         both = r["first"]["ar"] + r["first"]["en"]
         p50, p95 = statistics.median(both), percentile(both, 95)

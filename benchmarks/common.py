@@ -79,8 +79,9 @@ def cpu_line() -> str:
             f"{'bf16' if chosen.bf16 else 'fp32'} ({chosen.reason})")
 
 
-def new_embedder():
-    """A fresh embedder (own query cache), not the process-wide shared one."""
+def new_embedder(documents: bool = True):
+    """A fresh embedder (own query cache), not the process-wide shared one, loaded: with `documents` the
+    document model too (torch), else only what a server answering questions loads."""
     from qa.config import DEFAULT_MODEL
     from qa.model.embedding import Embedder
 
@@ -88,8 +89,12 @@ def new_embedder():
     from qa.model.precision import read_cpu
 
     settings = load_settings()
-    return Embedder(DEFAULT_MODEL, cache_dir(), precision=settings.precision, cpu=read_cpu(isa_cap=settings.isa_cap),
-                    device=settings.device).warm_up()
+    embedder = Embedder(DEFAULT_MODEL, cache_dir(), precision=settings.precision,
+                        cpu=read_cpu(isa_cap=settings.isa_cap), device=settings.device)
+    if not documents:
+        embedder.encode_query("warm up")  # the question encoder and the latent-term head
+        return embedder
+    return embedder.warm_up()
 
 
 def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:

