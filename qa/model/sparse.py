@@ -13,6 +13,7 @@ This module only turns token states into sparse vectors; it runs no model.
 from __future__ import annotations
 
 import struct
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,7 +71,7 @@ class SparseHead:
         question's ONNX Runtime rows about twofold (docs/benchmarks.md).
         """
         k = min(self.k, self.features)
-        with _one_blas_thread():
+        with _one_blas_thread:
             acts = np.asarray(states, dtype=np.float32) @ self.rows.T
         acts += self.bias
         np.maximum(acts, 0, out=acts)
@@ -153,14 +154,44 @@ class SparseHead:
         return top_v, short.gather(1, pos)
 
 
+class _OneBlasThread:
+    """numpy's BLAS (only numpy's: FAISS brings its own) on one thread while any question's product runs.
+
+    Questions overlap (the chat answers several at once), and threadpoolctl's
+    own limit puts back the count it found on entry: B entering inside A and
+    leaving after it would leave one thread for good. So the first to enter
+    sets the limit and the last to leave restores it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._limiter = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._inside == 0:
+                self._limiter = _numpy_blas().limit(limits=1)
+            self._inside += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            self._inside -= 1
+            if self._inside == 0 and self._limiter is not None:
+                self._limiter.restore_original_limits()
+                self._limiter = None
+
+
 @lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()  # numpy's BLAS is loaded by now: the controller finds it
+def _numpy_blas() -> ThreadpoolController:
+    """The BLAS libraries loaded from numpy's own folders (numpy is imported, so they are loaded)."""
+    root = Path(np.__file__).resolve().parent
+    places = (str(root) + "/", str(root.parent / "numpy.libs") + "/")
+    blas = ThreadpoolController().select(user_api="blas")
+    return blas.select(filepath=[lib.filepath for lib in blas.lib_controllers if lib.filepath.startswith(places)])
 
 
-def _one_blas_thread():
-    """A context in which numpy's BLAS uses one thread (the previous count is restored after)."""
-    return _blas().limit(limits=1, user_api="blas")
+_one_blas_thread = _OneBlasThread()
 
 
 def _groups(items: list[tuple[int, torch.Tensor]]) -> list[list[tuple[int, torch.Tensor]]]:
