@@ -175,13 +175,15 @@ def main() -> None:
             + ", ".join(f"{k} {v:.1f} ms" for k, v in r["parts_ms"].items()))
     emb = measure_embedding(questions, one_pass=True)  # here, torch loaded: the plain forward pass beside it
     every_pass = emb["ar"]["one_pass"] + emb["en"]["one_pass"]
-    served = next((r["embedding"] for r in results.values() if "embedding" in r), emb)
+    served = next((r["embedding"] for r in results.values() if "embedding" in r), None)
+    where = "as served (no torch)" if served else "in this process (--threads: torch loaded)"
+    served = served or emb
     every_q = served["ar"]["encode_query"] + served["en"]["encode_query"]
     import faiss
     import torch
 
     log(f"-- threads: torch {torch.get_num_threads()}, faiss {faiss.omp_get_max_threads()}")
-    log(f"-- query embedding ({load_average()}): encode_query p50/p95 ms, as served (no torch) all {_p(every_q)}, "
+    log(f"-- query embedding ({load_average()}): encode_query p50/p95 ms, {where} all {_p(every_q)}, "
         f"ar {_p(served['ar']['encode_query'])}, en {_p(served['en']['encode_query'])}; with torch loaded "
         f"{_p(emb['ar']['encode_query'] + emb['en']['encode_query'])}; "
         f"one forward pass (encode_passages of the question, torch) {_p(every_pass)}")

@@ -18,6 +18,7 @@ from .evidence import EVIDENCE_PASSAGES, evidence
 from .followup import contextual_query, is_follow_up, previous_question
 from .generation import Generated
 from .glosses import Gloss, glosses
+from ..text.answer_type import AnswerType, expected_type
 from ..text.language import language_of
 from .messages import MESSAGES
 from .quoting import best_quote
@@ -68,10 +69,11 @@ def select(retriever: Retriever, question: str, history: Sequence[dict] | None =
     ("and who opposed it?") only breaks an exact tie, so a new question that
     happens to hold "that" or "هذا" is not answered from the previous topic.
     """
-    alone = _select_one(retriever, question, k, exclude, pair)
+    kind = expected_type(question)  # the user's own question's, also when searched with the previous one
+    alone = _select_one(retriever, question, k, exclude, pair, kind)
     if previous_question(history) is None:
         return alone
-    with_context = _select_one(retriever, contextual_query(question, history), k, exclude, pair)
+    with_context = _select_one(retriever, contextual_query(question, history), k, exclude, pair, kind)
 
     def strength(sel: Selection) -> tuple[bool, float]:
         return sel.found, sel.confidence
@@ -81,20 +83,21 @@ def select(retriever: Retriever, question: str, history: Sequence[dict] | None =
     return max(alone, with_context, key=strength)
 
 
-def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[str], pair: bool) -> Selection:
+def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[str], pair: bool,
+                kind: AnswerType) -> Selection:
     search = retriever.run(question, k=max(k, EVIDENCE_PASSAGES), exclude=exclude)
     idx = search.index if search.index is not None else retriever.index()
     # Quote and verdict from the same EVIDENCE_PASSAGES whatever k: k only sets how many are shown
     # (at least up to the quoted one).
     rank, rows = best_quote(idx, dataclasses.replace(search, ranked=search.ranked[:EVIDENCE_PASSAGES], index=idx),
-                           pair)
+                           pair, kind)
     trimmed = dataclasses.replace(search, ranked=search.ranked[:max(k, rank + 1)], index=idx)
     if rank < 0:
-        return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search))
+        return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search, kind=kind))
     start, end = int(idx.unit_start[rows[0]]), int(idx.unit_end[rows[-1]])
     chunk = idx.chunks[search.ranked[rank].row]
     quote = chunk.text[start - chunk.start:end - chunk.start]
-    features = evidence(idx, retriever.embedder, search, quote)
+    features = evidence(idx, retriever.embedder, search, quote, kind)
     return Selection(trimmed, rank, quote, start, end, confidence(features), features)
 
 

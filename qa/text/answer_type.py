@@ -26,11 +26,12 @@ _NUMBER_QUESTION = re.compile("|".join((
     r"\bhow (many|much|long|old|far|big|large|high|tall|often)\b",
     r"\bwhat (percentage|percent|proportion|number|amount|share)\b",
     r"\bcombien\b", r"\bquel(le)?s? (pourcentage|nombre|montant)\b",
-    r"\bcu[aá]nt[oa]s?\b", r"\bqu[eé] (porcentaje|n[uú]mero|cantidad)\b",
-    r"\bwie ?viel(e|en)?\b", r"\bwie (lange|alt|weit|hoch|oft|gro(ß|ss))\b",
+    r"(?<!\ben )\bcu[aá]nt[oa]s?\b", r"\bqu[eé] (porcentaje|n[uú]mero|cantidad)\b",
+    r"\bwie ?viel(e|en)?\b", r"\bwie (lange?|alt|weit|hoch|oft|gro(ß|ss))\b",
     r"\bсколько\b",
-    r"\bkaç\b", r"\bne kadar\b",
-    r"(?<!\w)[وف]?ب?كم(?!\w)", r"(?<!\w)[وف]?(ما|كم) (عدد|نسبة|حجم|مقدار|قيمة)(?!\w)",
+    r"\bkaç\b", r"\bkaçıncı", r"\bne kadar\b",
+    # Arabic in both spellings: as written, and as `normalize` leaves it (ة→ه, ى→ي, أ→ا).
+    r"(?<!\w)[وف]?ب?كم(?!\w)", r"(?<!\w)[وف]?(ما|كم) (عدد|نسب[ةه]|حجم|مقدار|قيم[ةه])(?!\w)",
 )))
 # "when", "quand", "cuando" and "когда" also open a clause ("What happens when the immune system
 # fails?"): they ask for a time only first in the question (after "and", "so", "et", "y", "и") or last.
@@ -42,8 +43,8 @@ _TIME_QUESTION = re.compile("|".join((
     r"\bcuándo\b", r"\bqu[eé] (a[ñn]o|d[ií]a|fecha|mes|hora|siglo)\b",
     r"\bwann\b", r"\bwelche[mnrs]? (jahr|tag|datum|monat|uhrzeit|jahrhundert)\b",
     r"\bв как(ом|ой|ие) (году|месяце|веке|день|дни)\b", r"\bкакого числа\b",
-    r"\bne zaman\b", r"\bhangi (gün|yıl|tarih|ay|saat|hafta)",
-    r"(?<!\w)[وف]?متى(?!\w)", r"(?<!\w)(اي|أي) (عام|سنة|يوم|شهر|تاريخ|قرن|وقت|ساعة)(?!\w)",
+    r"\bne zaman\b", r"\bkaçta\b", r"\bhangi (gün|yıl|tarih|saat|hafta)", r"\bhangi ay(da|ı|ın)?\b",
+    r"(?<!\w)[وف]?مت[ىي](?!\w)", r"(?<!\w)[اأ]ي (عام|سن[ةه]|يوم|شهر|تاريخ|قرن|وقت|ساع[ةه])(?!\w)",
     r"(?<!\w)ما (تاريخ|موعد)(?!\w)",
 )))
 
@@ -85,7 +86,7 @@ ocak şubat nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
 # Days, relative times, durations of two (Arabic duals), decades, and the words that date by an
 # event ("when the war ended", "في نهاية الحرب").
 _TIME_WORDS = """
-الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت أمس غدا اليوم الليلة صباح مساء أسبوع أسابيع شهر أشهر
+الثلاثاء الأربعاء الخميس السبت أمس غدا اليوم الليلة صباح مساء أسبوع أسابيع شهر أشهر
 شهور سنة سنوات يوم يوما أيام ساعة ساعات قرن حاليا الآن يومين أسبوعين شهرين سنتين ساعتين
 العشرينيات الثلاثينيات الأربعينيات الخمسينيات الستينيات السبعينيات الثمانينيات التسعينيات
 عندما حينما نهاية بداية أواخر أوائل مطلع when whenever lorsque cuando wenn
@@ -99,6 +100,9 @@ jahre jahren
 недели неделю месяц месяца год года лет
 pazartesi salı çarşamba perşembe cuma cumartesi dün yarın bugün hafta yıl
 """
+# Weekdays whose stem is a common word (الأحد→احد "one", الاثنين→اثن "two", الجمعة→جمع "gathered"):
+# matched as the whole normalized word, with the article and an optional و, ف or ب before it.
+_WEEKDAYS_AS_WRITTEN = "الأحد الاثنين الإثنين الجمعة"
 # Eras: a figure next to one is a date, however large ("9000 BP", "500 قبل الميلاد").
 _ERA_WORDS = "bp bc bce ad الميلاد ميلادي هجري"
 _ONE_LETTER_PROCLITICS = ("و", "ف", "ب", "ل", "ك")
@@ -113,13 +117,15 @@ _MONTHS = _vocabulary(_MONTH_WORDS)
 _ERAS = _vocabulary(_ERA_WORDS)
 _DATING = _MONTHS | _ERAS
 _TIMES = _vocabulary(_TIME_WORDS) | _MONTHS
+_WEEKDAYS = frozenset(p + w for w in normalize(_WEEKDAYS_AS_WRITTEN).split() for p in ("", "و", "ف", "ب", "وب"))
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)  # "في12" is a word and a figure
 
 
 def expected_type(question: str) -> AnswerType:
     """"number", "time" or "any": what the question's interrogative asks for."""
     text = normalize(question)
-    # Normalized like the question, so hamza and alef forms ("أي", "اي") match either way.
+    # The Arabic patterns hold both spellings; the Latin ones are also tried on the question as
+    # written, whose accents `normalize` keeps but whose letters it may unify.
     if _NUMBER_QUESTION.search(text) or _NUMBER_QUESTION.search(question.casefold()):
         return "number"
     if _TIME_QUESTION.search(text) or _TIME_QUESTION.search(question.casefold()):
@@ -143,6 +149,9 @@ def can_answer(text: str, kind: AnswerType) -> bool:
         if token.isdigit():
             dated = any(words[n] in _DATING for n in (i - 1, i + 1) if 0 <= n < len(tokens))
             if (dated or _is_year(token)) if kind == "time" else not dated:
+                return True
+        elif token in _WEEKDAYS:
+            if kind == "time":
                 return True
         elif words[i] in (_NUMBERS if kind == "number" else _TIMES):
             return True

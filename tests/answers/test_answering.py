@@ -146,6 +146,10 @@ def test_answering_questions_never_imports_torch(seed_index, real_embedder, cach
     import subprocess
     import sys
 
+    from qa.model.device import cpu_only_torch
+
+    if not cpu_only_torch():
+        pytest.skip("a CUDA build of torch is asked whether it sees a GPU")
     script = ("import sys; from qa import api; from qa.web import app\n"
               "a = api.answer('Who proposed a ground operation?')\n"
               "print(a.passages[0].source, sorted(m for m in ('torch', 'sentence_transformers', 'transformers')"
@@ -154,3 +158,23 @@ def test_answering_questions_never_imports_torch(seed_index, real_embedder, cach
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["000_f9ca097250a4c633.txt", "[]"], done.stdout
+
+
+@pytest.mark.slow
+def test_a_follow_up_asks_for_what_its_own_words_ask(seed_index, real_embedder, monkeypatch):
+    """After "When…?", "Who…?" asks for anyone: searched with the previous question, it is still not typed
+    as a time question (no time bonus for the quote, no "time missing" evidence)."""
+    from qa.answers import answering as module
+
+    seen = []
+    real = module._select_one
+
+    def spy(retriever, question, k, exclude, pair, kind):
+        seen.append((question, kind))
+        return real(retriever, question, k, exclude, pair, kind)
+
+    monkeypatch.setattr(module, "_select_one", spy)
+    history = [{"role": "user", "content": "When did the consultations begin?"}]
+    sel = select(Retriever(real_embedder, seed_index), "Who proposed a ground operation?", history)
+    assert [kind for _, kind in seen] == ["any", "any"] and "When" in seen[1][0], seen
+    assert sel.features["type_missing"] == 0.0

