@@ -186,9 +186,11 @@ class _OneBlasThread:
 def _numpy_blas() -> ThreadpoolController:
     """The BLAS libraries loaded from numpy's own folders (numpy is imported, so they are loaded)."""
     root = Path(np.__file__).resolve().parent
-    places = (str(root) + "/", str(root.parent / "numpy.libs") + "/")
+    places = {root, root.parent / "numpy.libs"}
     blas = ThreadpoolController().select(user_api="blas")
-    return blas.select(filepath=[lib.filepath for lib in blas.lib_controllers if lib.filepath.startswith(places)])
+    # None found (numpy on a system BLAS): no limit, only the speed-up is lost.
+    return blas.select(filepath=[lib.filepath for lib in blas.lib_controllers
+                                 if places & set(Path(lib.filepath).resolve().parents)])
 
 
 _one_blas_thread = _OneBlasThread()

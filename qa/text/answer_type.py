@@ -26,10 +26,12 @@ _NUMBER_QUESTION = re.compile("|".join((
     r"\bhow (many|much|long|old|far|big|large|high|tall|often)\b",
     r"\bwhat (percentage|percent|proportion|number|amount|share)\b",
     r"\bcombien\b", r"\bquel(le)?s? (pourcentage|nombre|montant)\b",
-    r"(?<!\ben )\bcu[aá]nt[oa]s?\b", r"\bqu[eé] (porcentaje|n[uú]mero|cantidad)\b",
+    # "en cuanto a" is "regarding"; "¿en cuántos países…?" still asks how many.
+    r"\bcuánt[oa]s?\b", r"(?<!\ben )\bcuanto\b", r"\bcuant(a|os|as)\b",
+    r"\bqu[eé] (porcentaje|n[uú]mero|cantidad)\b",
     r"\bwie ?viel(e|en)?\b", r"\bwie (lange?|alt|weit|hoch|oft|gro(ß|ss))\b",
     r"\bсколько\b",
-    r"\bkaç\b", r"\bkaçıncı", r"\bne kadar\b",
+    r"\bkaç\b", r"\bka[çc][ıi]nc[ıi]", r"\bne kadar\b",
     # Arabic in both spellings: as written, and as `normalize` leaves it (ة→ه, ى→ي, أ→ا).
     r"(?<!\w)[وف]?ب?كم(?!\w)", r"(?<!\w)[وف]?(ما|كم) (عدد|نسب[ةه]|حجم|مقدار|قيم[ةه])(?!\w)",
 )))
@@ -43,7 +45,7 @@ _TIME_QUESTION = re.compile("|".join((
     r"\bcuándo\b", r"\bqu[eé] (a[ñn]o|d[ií]a|fecha|mes|hora|siglo)\b",
     r"\bwann\b", r"\bwelche[mnrs]? (jahr|tag|datum|monat|uhrzeit|jahrhundert)\b",
     r"\bв как(ом|ой|ие) (году|месяце|веке|день|дни)\b", r"\bкакого числа\b",
-    r"\bne zaman\b", r"\bkaçta\b", r"\bhangi (gün|yıl|tarih|saat|hafta)", r"\bhangi ay(da|ı|ın)?\b",
+    r"\bne zaman\b", r"\bkaçta\b", r"\bhangi (gün|yıl|tarih|saat|hafta)", r"\bhangi ay(lar)?(da|ı|ın|ında|ları)?\b",
     r"(?<!\w)[وف]?مت[ىي](?!\w)", r"(?<!\w)[اأ]ي (عام|سن[ةه]|يوم|شهر|تاريخ|قرن|وقت|ساع[ةه])(?!\w)",
     r"(?<!\w)ما (تاريخ|موعد)(?!\w)",
 )))
@@ -101,7 +103,7 @@ jahre jahren
 pazartesi salı çarşamba perşembe cuma cumartesi dün yarın bugün hafta yıl
 """
 # Weekdays whose stem is a common word (الأحد→احد "one", الاثنين→اثن "two", الجمعة→جمع "gathered"):
-# matched as the whole normalized word, with the article and an optional و, ف or ب before it.
+# matched as the whole normalized word, with the article and an optional و, ف, ب or ل before it.
 _WEEKDAYS_AS_WRITTEN = "الأحد الاثنين الإثنين الجمعة"
 # Eras: a figure next to one is a date, however large ("9000 BP", "500 قبل الميلاد").
 _ERA_WORDS = "bp bc bce ad الميلاد ميلادي هجري"
@@ -117,7 +119,8 @@ _MONTHS = _vocabulary(_MONTH_WORDS)
 _ERAS = _vocabulary(_ERA_WORDS)
 _DATING = _MONTHS | _ERAS
 _TIMES = _vocabulary(_TIME_WORDS) | _MONTHS
-_WEEKDAYS = frozenset(p + w for w in normalize(_WEEKDAYS_AS_WRITTEN).split() for p in ("", "و", "ف", "ب", "وب"))
+_WEEKDAYS = frozenset(form for w in normalize(_WEEKDAYS_AS_WRITTEN).split()
+                     for form in [p + w for p in ("", "و", "ف", "ب", "وب")] + ["لل" + w[2:], "ولل" + w[2:]])
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)  # "في12" is a word and a figure
 
 

@@ -166,15 +166,20 @@ def test_a_follow_up_asks_for_what_its_own_words_ask(seed_index, real_embedder, 
     as a time question (no time bonus for the quote, no "time missing" evidence)."""
     from qa.answers import answering as module
 
-    seen = []
-    real = module._select_one
+    given = []  # (searched text, kind) as the quote and the evidence receive them
+    real_quote, real_evidence = module.best_quote, module.evidence
 
-    def spy(retriever, question, k, exclude, pair, kind):
-        seen.append((question, kind))
-        return real(retriever, question, k, exclude, pair, kind)
+    def quote_spy(idx, search, pair=True, kind=None):
+        given.append(("quote", search.query, kind))
+        return real_quote(idx, search, pair, kind)
 
-    monkeypatch.setattr(module, "_select_one", spy)
+    def evidence_spy(idx, embedder, search, quote="", kind=None):
+        given.append(("evidence", search.query, kind))
+        return real_evidence(idx, embedder, search, quote, kind)
+
+    monkeypatch.setattr(module, "best_quote", quote_spy)
+    monkeypatch.setattr(module, "evidence", evidence_spy)
     history = [{"role": "user", "content": "When did the consultations begin?"}]
-    sel = select(Retriever(real_embedder, seed_index), "Who proposed a ground operation?", history)
-    assert [kind for _, kind in seen] == ["any", "any"] and "When" in seen[1][0], seen
-    assert sel.features["type_missing"] == 0.0
+    select(Retriever(real_embedder, seed_index), "Who proposed a ground operation?", history)
+    with_context = [(what, kind) for what, query, kind in given if "When" in query]
+    assert sorted(with_context) == [("evidence", "any"), ("quote", "any")], given

@@ -40,6 +40,8 @@ from qa.text.answer_type import can_answer, expected_type
     ("في اي سنه تأسست الجامعة؟", "time"),
     ("ما نسبه المشاركة في الانتخابات؟", "number"),
     ("En cuanto a la economía, ¿qué dijo Zajárova?", "any"),  # "regarding", no "how many"
+    ("¿En cuántos países hay tropas turcas?", "number"),
+    ("Yılın hangi ayında görüşecekler?", "time"),
     ("Hangi ayrıntılar açıklandı?", "any"),  # "ayrıntı" (detail) is no "ay" (month)
     ("Hangi ayda görüşecekler?", "time"),
     ("Saat kaçta başladı?", "time"),
@@ -77,7 +79,8 @@ def test_expected_type(question, kind):
     ("Any sentence at all", "any", True),
     # Weekdays whose light stem is a common word: only the day itself is a time
     ("قال أحد المسؤولين إن الوضع صعب", "time", False),  # أحد: "one of", not Sunday
-    ("اجتمعوا يوم الأحد في جنيف", "time", True),
+    ("اجتمعوا الأحد في جنيف", "time", True),
+    ("تأجل الاجتماع للجمعة", "time", True),
     ("ووصل الوفد الاثنين", "time", True),
     ("ووصل الوفد الاثنين", "number", False),  # Monday, not "two"
     ("جمع التبرعات للاجئين", "time", False),  # "gathered", not Friday
