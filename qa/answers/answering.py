@@ -93,7 +93,7 @@ def _select_one(retriever: Retriever, question: str, k: int, exclude: frozenset[
                            pair, kind)
     trimmed = dataclasses.replace(search, ranked=search.ranked[:max(k, rank + 1)], index=idx)
     if rank < 0:
-        return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search, kind=kind))
+        return Selection(trimmed, -1, "", -1, -1, 0.0, evidence(idx, retriever.embedder, search, "", kind))
     start, end = int(idx.unit_start[rows[0]]), int(idx.unit_end[rows[-1]])
     chunk = idx.chunks[search.ranked[rank].row]
     quote = chunk.text[start - chunk.start:end - chunk.start]

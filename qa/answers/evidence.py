@@ -14,7 +14,7 @@ import numpy as np
 from ..model.embedding import Embedder
 from ..search.loaded import LoadedIndex
 from ..search.results import Scored, Search
-from ..text.answer_type import AnswerType, can_answer, expected_type
+from ..text.answer_type import AnswerType, can_answer
 from ..text.language import script_of
 from ..text.names import document_keys
 from ..text.terms import terms
@@ -52,16 +52,16 @@ def _expected_terms(question_terms: Sequence[str], chunk_terms: Sequence[str], s
     return tuple(t for t in question_terms if t in held or script_of(t) in ("", script))
 
 
-def evidence(idx: LoadedIndex, embedder: Embedder, search: Search, quote: str = "",
-             kind: AnswerType | None = None) -> dict[str, float]:
+def evidence(idx: LoadedIndex, embedder: Embedder, search: Search, quote: str,
+             kind: AnswerType) -> dict[str, float]:
     """The features (names in FEATURES) of this search and its quote, plus facts the decision needs.
 
-    `kind` is what the user's own question asks for (`answer_type.expected_type`); by default
-    that of the searched text, which for a follow-up also holds the previous question.
+    `kind` is what the user's own question asks for (`answer_type.expected_type`), not the searched
+    text, which for a follow-up also holds the previous question.
     """
     # "How many…?" quoted with no number, "When…?" with no time: judged on the quote as the asker
     # reads it, whose second sentence often holds the figure the best one lacks (docs/quality.md).
-    type_missing = float(not can_answer(quote, kind or expected_type(search.query)))
+    type_missing = float(not can_answer(quote, kind))
     ranked = search.ranked[:EVIDENCE_PASSAGES]
     rows = np.concatenate([idx.units_of(s.row) for s in ranked]
                           + [np.zeros(0, np.int64)])

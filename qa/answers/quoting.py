@@ -28,7 +28,7 @@ import numpy as np
 from ..ingest.sentences import ends_sentence
 from ..search.loaded import LoadedIndex
 from ..search.results import Search
-from ..text.answer_type import AnswerType, can_answer, expected_type
+from ..text.answer_type import AnswerType, can_answer
 from ..text.language import is_function_word, language_of
 from ..text.names import document_keys
 from ..text.terms import terms
@@ -40,8 +40,7 @@ TYPE_WEIGHT = 0.02  # breaks near ties only: docs/quality.md has the scan
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def best_quote(idx: LoadedIndex, search: Search, pair: bool = True,
-               kind: AnswerType | None = None) -> tuple[int, list[int]]:
+def best_quote(idx: LoadedIndex, search: Search, pair: bool, kind: AnswerType) -> tuple[int, list[int]]:
     """(rank of the passage, unit rows of the quote) for the best sentence, with a neighbour where it belongs.
 
     `kind`: what the user's own question asks for, as in `evidence.evidence`.
@@ -56,7 +55,6 @@ def best_quote(idx: LoadedIndex, search: Search, pair: bool = True,
                 if len(t) > 1} | set(search.names) | set().union(*search.translations))
     words = _words_and_keys if search.names else terms  # keys only cost time when asked for
     arabic_question = language == "ar"
-    kind = kind or expected_type(search.query)
     best: tuple[float, int, list[int]] = (-math.inf, -1, [])
     heading: tuple[float, int, list[int]] = (-math.inf, -1, [])
     for rank, item in enumerate(search.ranked[:QUOTE_PASSAGES]):

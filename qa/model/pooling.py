@@ -37,4 +37,4 @@ def mean_pool(tokens: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 def mean_pool_one(states: np.ndarray) -> np.ndarray:
     """`mean_pool` of one text's token states [L, dim] (all of them), in fp32 numpy."""
     summed = np.asarray(states, dtype=np.float32).mean(axis=0)
-    return (summed / max(float(np.linalg.norm(summed)), 1e-12)).astype(np.float32)
+    return summed / max(float(np.linalg.norm(summed)), 1e-12)
